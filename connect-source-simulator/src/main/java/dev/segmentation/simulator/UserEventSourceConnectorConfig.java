@@ -1,0 +1,171 @@
+package dev.segmentation.simulator;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Configuration of the {@link UserEventSourceConnector}: where events go, how many, and on which clock.
+ *
+ * <p>Every key is declared with documentation, a group and a validator, so that
+ * {@code PUT /connector-plugins/UserEventSourceConnector/config/validate} explains a mistake before
+ * anything starts, and the README's configuration reference can be generated from {@link #CONFIG_DEF}.
+ */
+public final class UserEventSourceConnectorConfig extends AbstractConfig {
+
+    static final String GROUP_TOPICS = "Topics";
+    static final String GROUP_SIMULATION = "Simulation";
+    static final String GROUP_CLOCK = "Clock";
+    static final String GROUP_DELIVERY = "Delivery";
+
+    public static final String TOPIC_REGISTRATION_CONFIG = "topic.registration";
+    private static final String TOPIC_REGISTRATION_DOC = "Topic that receives user_registration events.";
+    public static final String TOPIC_REGISTRATION_DEFAULT = "user_registration";
+
+    public static final String SEED_CONFIG = "seed";
+    private static final String SEED_DOC = "Seed of the simulation. The same seed and configuration produce the "
+            + "same events, byte for byte.";
+    public static final long SEED_DEFAULT = 42L;
+
+    public static final String REGISTRATIONS_PER_HOUR_CONFIG = "registrations.per.hour";
+    private static final String REGISTRATIONS_PER_HOUR_DOC = "Mean number of new users registering per simulated "
+            + "hour, over all tasks. Arrivals follow a Poisson process.";
+    public static final double REGISTRATIONS_PER_HOUR_DEFAULT = 600.0;
+
+    public static final String MAX_EVENTS_CONFIG = "max.events";
+    private static final String MAX_EVENTS_DOC = "Events to produce per task before the task goes idle; 0 means "
+            + "no limit. A bounded task stays RUNNING after its last event.";
+    public static final long MAX_EVENTS_DEFAULT = 0L;
+
+    public static final String CLOCK_CONFIG = "clock";
+    private static final String CLOCK_DOC = "How simulated event time relates to wall time: 'realtime' (one "
+            + "simulated second per second), 'accelerated' (clock.acceleration simulated seconds per second) or "
+            + "'backfill' (from clock.start to clock.end as fast as possible).";
+    public static final String CLOCK_DEFAULT = ClockMode.ACCELERATED.configValue();
+
+    public static final String CLOCK_ACCELERATION_CONFIG = "clock.acceleration";
+    private static final String CLOCK_ACCELERATION_DOC = "Simulated seconds per wall-clock second, for the "
+            + "accelerated clock.";
+    public static final double CLOCK_ACCELERATION_DEFAULT = 60.0;
+
+    public static final String CLOCK_START_CONFIG = "clock.start";
+    private static final String CLOCK_START_DOC = "Event time of the first simulated event, as an ISO-8601 instant "
+            + "(2026-01-01T00:00:00Z). Empty means the moment the task first starts. Required for backfill.";
+
+    public static final String CLOCK_END_CONFIG = "clock.end";
+    private static final String CLOCK_END_DOC = "Event time at which the simulation stops, as an ISO-8601 instant. "
+            + "Empty means no end. Required for backfill.";
+
+    public static final String BATCH_SIZE_CONFIG = "batch.size";
+    private static final String BATCH_SIZE_DOC = "Most records returned by one poll().";
+    public static final int BATCH_SIZE_DEFAULT = 1000;
+
+    /** The configuration definition, shared by the connector, its tasks and the documentation generator. */
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private final ClockMode clockMode;
+
+    public UserEventSourceConnectorConfig(Map<?, ?> originals) {
+        super(CONFIG_DEF, originals);
+        clockMode = ClockMode.fromConfigValue(getString(CLOCK_CONFIG));
+    }
+
+    private static ConfigDef configDef() {
+        int order = 0;
+        ConfigDef def = new ConfigDef()
+                .define(TOPIC_REGISTRATION_CONFIG, Type.STRING, TOPIC_REGISTRATION_DEFAULT,
+                        new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH, TOPIC_REGISTRATION_DOC,
+                        GROUP_TOPICS, ++order, Width.MEDIUM, "Registration topic");
+        order = 0;
+        def.define(SEED_CONFIG, Type.LONG, SEED_DEFAULT, Importance.HIGH, SEED_DOC,
+                        GROUP_SIMULATION, ++order, Width.SHORT, "Seed")
+                .define(REGISTRATIONS_PER_HOUR_CONFIG, Type.DOUBLE, REGISTRATIONS_PER_HOUR_DEFAULT,
+                        Range.between(0.001, 10_000_000.0), Importance.HIGH, REGISTRATIONS_PER_HOUR_DOC,
+                        GROUP_SIMULATION, ++order, Width.SHORT, "Registrations per hour")
+                .define(MAX_EVENTS_CONFIG, Type.LONG, MAX_EVENTS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM,
+                        MAX_EVENTS_DOC, GROUP_SIMULATION, ++order, Width.SHORT, "Maximum events per task");
+        order = 0;
+        def.define(CLOCK_CONFIG, Type.STRING, CLOCK_DEFAULT, ClockMode.validator(), Importance.HIGH, CLOCK_DOC,
+                        GROUP_CLOCK, ++order, Width.SHORT, "Clock", ClockMode.recommender())
+                .define(CLOCK_ACCELERATION_CONFIG, Type.DOUBLE, CLOCK_ACCELERATION_DEFAULT,
+                        Range.between(0.001, 1_000_000.0), Importance.MEDIUM, CLOCK_ACCELERATION_DOC,
+                        GROUP_CLOCK, ++order, Width.SHORT, "Acceleration")
+                .define(CLOCK_START_CONFIG, Type.STRING, "", new InstantValidator(), Importance.MEDIUM,
+                        CLOCK_START_DOC, GROUP_CLOCK, ++order, Width.MEDIUM, "Start of event time")
+                .define(CLOCK_END_CONFIG, Type.STRING, "", new InstantValidator(), Importance.MEDIUM,
+                        CLOCK_END_DOC, GROUP_CLOCK, ++order, Width.MEDIUM, "End of event time");
+        order = 0;
+        def.define(BATCH_SIZE_CONFIG, Type.INT, BATCH_SIZE_DEFAULT, Range.between(1, 100_000), Importance.LOW,
+                BATCH_SIZE_DOC, GROUP_DELIVERY, ++order, Width.SHORT, "Batch size");
+        return def;
+    }
+
+    public String registrationTopic() {
+        return getString(TOPIC_REGISTRATION_CONFIG);
+    }
+
+    public long seed() {
+        return getLong(SEED_CONFIG);
+    }
+
+    public double registrationsPerHour() {
+        return getDouble(REGISTRATIONS_PER_HOUR_CONFIG);
+    }
+
+    /** Events per task before idling; {@link Long#MAX_VALUE} when unbounded. */
+    public long maxEvents() {
+        long max = getLong(MAX_EVENTS_CONFIG);
+        return max == 0 ? Long.MAX_VALUE : max;
+    }
+
+    public ClockMode clockMode() {
+        return clockMode;
+    }
+
+    public double clockAcceleration() {
+        return getDouble(CLOCK_ACCELERATION_CONFIG);
+    }
+
+    public Optional<Instant> clockStart() {
+        return parseInstant(getString(CLOCK_START_CONFIG));
+    }
+
+    public Optional<Instant> clockEnd() {
+        return parseInstant(getString(CLOCK_END_CONFIG));
+    }
+
+    public int batchSize() {
+        return getInt(BATCH_SIZE_CONFIG);
+    }
+
+    static Optional<Instant> parseInstant(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(Instant.parse(value.trim()));
+    }
+
+    /** Accepts an empty value or an ISO-8601 instant, naming the expected form when it refuses. */
+    static final class InstantValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                parseInstant((String) value);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(name, value,
+                        "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z, or empty");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty or an ISO-8601 instant, e.g. 2026-01-01T00:00:00Z";
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.segmentation.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.junit.jupiter.api.Test;
+
+class UserEventSourceConnectorTest {
+
+    private final UserEventSourceConnector connector = new UserEventSourceConnector();
+
+    private Map<String, List<String>> errors(Map<String, String> config) {
+        return connector.validate(config).configValues().stream()
+                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+    }
+
+    @Test
+    void backfillWithoutStartOrEndIsRefusedOnThoseKeys() {
+        Map<String, List<String>> errors = errors(Map.of("clock", "backfill"));
+        assertThat(errors.get("clock.start")).singleElement().asString().contains("clock.start");
+        assertThat(errors.get("clock.end")).singleElement().asString().contains("clock.end");
+    }
+
+    @Test
+    void endBeforeStartIsRefusedOnClockEnd() {
+        Map<String, List<String>> errors = errors(Map.of("clock", "backfill",
+                "clock.start", "2026-01-02T00:00:00Z", "clock.end", "2026-01-01T00:00:00Z"));
+        assertThat(errors.get("clock.end")).singleElement().asString().contains("must be after clock.start");
+        assertThat(errors.get("clock.start")).isEmpty();
+    }
+
+    @Test
+    void singleKeyMistakesNameTheKey() {
+        assertThat(errors(Map.of("clock", "sundial")).get("clock")).isNotEmpty();
+        assertThat(errors(Map.of("clock.start", "yesterday")).get("clock.start"))
+                .singleElement().asString().contains("ISO-8601");
+        assertThat(errors(Map.of("batch.size", "0")).get("batch.size")).isNotEmpty();
+        assertThat(errors(Map.of("registrations.per.hour", "-3")).get("registrations.per.hour")).isNotEmpty();
+    }
+
+    @Test
+    void aValidConfigurationHasNoErrors() {
+        assertThat(errors(Map.of("clock", "backfill", "clock.start", "2026-01-01T00:00:00Z",
+                "clock.end", "2026-01-02T00:00:00Z")).values()).allSatisfy(messages -> assertThat(messages).isEmpty());
+    }
+
+    @Test
+    void eachTaskGetsItsOwnSliceOfTheUsers() {
+        connector.start(Map.of("seed", "9"));
+        List<Map<String, String>> tasks = connector.taskConfigs(3);
+        assertThat(tasks).extracting(task -> task.get(TaskSlice.TASK_INDEX_CONFIG)).containsExactly("0", "1", "2");
+        assertThat(tasks).allSatisfy(task -> {
+            assertThat(task.get(TaskSlice.TASK_COUNT_CONFIG)).isEqualTo("3");
+            assertThat(task.get("seed")).isEqualTo("9");
+        });
+    }
+
+    @Test
+    void declaresExactlyOnceSupport() {
+        assertThat(connector.exactlyOnceSupport(new HashMap<>())).isEqualTo(ExactlyOnceSupport.SUPPORTED);
+    }
+
+    @Test
+    void everyKeyIsDocumentedGroupedAndNamed() {
+        for (ConfigDef.ConfigKey key : UserEventSourceConnectorConfig.CONFIG_DEF.configKeys().values()) {
+            assertThat(key.documentation).as(key.name).isNotBlank();
+            assertThat(key.group).as(key.name).isNotBlank();
+            assertThat(key.displayName).as(key.name).isNotBlank().isNotEqualTo(key.name);
+        }
+    }
+
+    @Test
+    void alterOffsetsRefusesOffsetsATaskCouldNotResumeFrom() {
+        Map<String, Object> partition = Map.of("task", 0, "tasks", 1);
+        Map<Map<String, ?>, Map<String, ?>> good = Map.of(partition, Map.of("sequence", 5L, "next.event.time.ms", 9L));
+        Map<Map<String, ?>, Map<String, ?>> bad = Map.of(partition, Map.of("sequence", "five"));
+        Map<Map<String, ?>, Map<String, ?>> badPartition = Map.of(Map.of("file", "x"), Map.of("sequence", 5L));
+
+        assertThat(connector.alterOffsets(Map.of(), good)).isTrue();
+        assertThatThrownBy(() -> connector.alterOffsets(Map.of(), bad))
+                .hasMessageContaining("sequence");
+        assertThatThrownBy(() -> connector.alterOffsets(Map.of(), badPartition))
+                .hasMessageContaining("task");
+    }
+}
