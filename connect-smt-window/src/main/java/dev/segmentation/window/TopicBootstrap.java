@@ -1,0 +1,58 @@
+package dev.segmentation.window;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the application's input and output topics when they are missing, so the application can start
+ * before the simulator has written its first event. Existing topics are left as they are.
+ */
+final class TopicBootstrap {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
+
+    private TopicBootstrap() {
+    }
+
+    static void ensureTopics(Properties streamsProps, int partitions, Collection<String> topics)
+            throws InterruptedException {
+        // StreamsConfig resolves config-provider placeholders such as ${env:KAFKA_BOOTSTRAP_SERVERS}.
+        Map<String, Object> adminProps = new StreamsConfig(streamsProps).getAdminConfigs("segmentation-topic-bootstrap");
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = topics.stream().distinct().filter(topic -> !existing.contains(topic))
+                    .map(topic -> new NewTopic(topic, Optional.of(partitions), Optional.empty()))
+                    .toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            admin.createTopics(missing).values().forEach((topic, future) -> {
+                try {
+                    future.get();
+                    log.info("Created topic {} with {} partitions", topic, partitions);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while creating topic " + topic, e);
+                }
+            });
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot list topics: " + e.getCause().getMessage(), e);
+        }
+    }
+}

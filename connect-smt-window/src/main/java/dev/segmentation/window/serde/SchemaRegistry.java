@@ -1,0 +1,13 @@
+package dev.segmentation.window.serde;
+
+import org.apache.avro.Schema;
+
+/** The two calls the Confluent wire format needs from a schema registry. */
+public interface SchemaRegistry {
+
+    /** Registers the schema under the subject (or finds it there) and returns its global id. */
+    int register(String subject, Schema schema);
+
+    /** The schema with the given global id. */
+    Schema schemaById(int id);
+}
