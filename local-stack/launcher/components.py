@@ -1,0 +1,271 @@
+"""The parts of the local stack, in start order: how each starts, when it is ready, how it stops.
+
+Every server binds to 127.0.0.1 only. The Java parts run from jars that ``mvn package`` gathered: the Kafka
+runtime and the Connect plugins under ``local-stack/target/stack``, our registry and Streams application from
+their modules' ``target`` folders.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import postgres
+from processes import ManagedProcess, StackError, http_ok, port_open, wait_until
+from settings import REPO, STACK_BUILD, Settings
+
+LOG4J_CONFIG = REPO / "local-stack" / "config" / "log4j2.properties"
+
+
+class Component:
+    """A part of the stack run as one background process."""
+
+    name = ""
+    start_timeout_s = 120.0
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.process = ManagedProcess(self.name, settings.run, settings.logs)
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def ready(self) -> bool:
+        raise NotImplementedError
+
+    def running(self) -> bool:
+        return self.process.pid() is not None
+
+    def stop(self) -> bool:
+        return self.process.stop()
+
+    def describe(self) -> str:
+        """Where to reach it, for `status`."""
+        return ""
+
+    def _write_properties(self, name: str, properties: dict[str, object]) -> Path:
+        path = self.settings.home / "config" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{key}={value}\n" for key, value in properties.items()))
+        return path
+
+
+def java(heap: str, classpath: list[str], main: str, *args: str) -> list[str]:
+    java_home = os.environ.get("JAVA_HOME")
+    binary = str(Path(java_home) / "bin" / "java") if java_home else "java"
+    return [binary, f"-Xmx{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", ":".join(classpath), main, *args]
+
+
+def module_classpath(module: str) -> list[str]:
+    """A module's jar and its copied runtime dependencies, as `mvn package` leaves them."""
+    target = REPO / module / "target"
+    jars = [j for j in target.glob(f"{module}-*.jar") if not j.name.endswith(("-tests.jar", "-sources.jar"))]
+    if not jars or not (target / "lib").is_dir():
+        raise StackError(f"{module} is not built: run `mvn -B -DskipTests package` at the repository root")
+    return [str(jars[0]), str(target / "lib" / "*")]
+
+
+def kafka_classpath() -> list[str]:
+    libs = STACK_BUILD / "kafka"
+    if not libs.is_dir():
+        raise StackError("The Kafka runtime is missing: run `mvn -B -DskipTests package` at the repository root")
+    return [str(libs / "*")]
+
+
+class Kafka(Component):
+    """A single-node Kafka broker in KRaft mode (broker and controller in one process)."""
+
+    name = "kafka"
+
+    def start(self) -> None:
+        ports = self.settings.ports
+        data = self.settings.home / "kafka" / "data"
+        config = self._write_properties("server.properties", {
+            "process.roles": "broker,controller",
+            "node.id": 1,
+            "controller.quorum.voters": f"1@127.0.0.1:{ports['controller']}",
+            "listeners": f"PLAINTEXT://127.0.0.1:{ports['kafka']},CONTROLLER://127.0.0.1:{ports['controller']}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{ports['kafka']}",
+            "controller.listener.names": "CONTROLLER",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "log.dirs": data,
+            "num.partitions": 3,
+            "default.replication.factor": 1,
+            "offsets.topic.replication.factor": 1,
+            "transaction.state.log.replication.factor": 1,
+            "transaction.state.log.min.isr": 1,
+            "share.coordinator.state.topic.replication.factor": 1,
+            "share.coordinator.state.topic.min.isr": 1,
+            "group.initial.rebalance.delay.ms": 0,
+            # Topics are created on purpose (by Connect and the Streams app), never by a typo.
+            "auto.create.topics.enable": "false",
+        })
+        if not (data / "meta.properties").exists():
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            format_command = java("256m", kafka_classpath(), "kafka.tools.StorageTool",
+                                  "format", f"--cluster-id={cluster_id}", "--config", str(config), "--ignore-formatted")
+            result = subprocess.run(format_command, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise StackError(f"Formatting Kafka storage failed:\n{result.stdout}{result.stderr}")
+        self.process.start(java("768m", kafka_classpath(), "kafka.Kafka", str(config)))
+
+    def ready(self) -> bool:
+        return port_open(self.settings.ports["kafka"])
+
+    def describe(self) -> str:
+        return self.settings.bootstrap_servers
+
+
+class SchemaRegistry(Component):
+    """This project's Confluent-compatible registry, storing schemas in the compacted topic `_schemas`."""
+
+    name = "registry"
+
+    def start(self) -> None:
+        config = self._write_properties("registry.properties", {
+            "listeners": self.settings.registry_url,
+            "kafkastore.bootstrap.servers": self.settings.bootstrap_servers,
+            "kafkastore.topic": "_schemas",
+            "schema.compatibility.level": "BACKWARD",
+        })
+        self.process.start(java("256m", module_classpath("schema-registry"),
+                                "dev.segmentation.registry.SchemaRegistryServer", "--config", str(config)))
+
+    def ready(self) -> bool:
+        return http_ok(f"{self.settings.registry_url}/subjects")
+
+    def describe(self) -> str:
+        return self.settings.registry_url
+
+
+class ConnectWorker(Component):
+    """A Kafka Connect worker in distributed mode, with the bundle and the sink plugins on its plugin path."""
+
+    name = "connect"
+    start_timeout_s = 240.0
+
+    def start(self) -> None:
+        config = self._write_properties("connect-distributed.properties", {
+            "bootstrap.servers": self.settings.bootstrap_servers,
+            "group.id": "segmentation-connect",
+            "listeners": self.settings.connect_url,
+            "rest.advertised.host.name": "127.0.0.1",
+            "rest.advertised.port": self.settings.ports["connect"],
+            "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "config.storage.topic": "_connect-configs",
+            "offset.storage.topic": "_connect-offsets",
+            "status.storage.topic": "_connect-status",
+            "config.storage.replication.factor": 1,
+            "offset.storage.replication.factor": 1,
+            "status.storage.replication.factor": 1,
+            "offset.flush.interval.ms": 1000,
+            "plugin.path": STACK_BUILD / "plugins",
+            # The Snowflake plugin ships Confluent's AvroConverter without a service manifest, so the worker
+            # must scan for it; our own plugins are also listed in META-INF/services.
+            "plugin.discovery": "hybrid_warn",
+            "exactly.once.source.support": "enabled",
+            "connector.client.config.override.policy": "All",
+            # Secrets and addresses reach connector configs only through these providers.
+            "config.providers": "env,file",
+            "config.providers.env.class": "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+            "config.providers.file.class": "org.apache.kafka.common.config.provider.FileConfigProvider",
+        })
+        self.process.start(java("1g", kafka_classpath(), "org.apache.kafka.connect.cli.ConnectDistributed",
+                                str(config)), env=self.settings.service_env())
+
+    def ready(self) -> bool:
+        return http_ok(f"{self.settings.connect_url}/connectors")
+
+    def describe(self) -> str:
+        return self.settings.connect_url
+
+
+class Postgres(Component):
+    """PostgreSQL from the machine's packages, as the local warehouse; data under the stack's home."""
+
+    name = "postgres"
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self.server = postgres.LocalServer(settings)
+
+    def start(self) -> None:
+        self.server.start()
+
+    def ready(self) -> bool:
+        return self.server.ready()
+
+    def running(self) -> bool:
+        return self.server.running()
+
+    def stop(self) -> bool:
+        return self.server.stop()
+
+    def describe(self) -> str:
+        return self.settings.postgres_jdbc_url
+
+    def pid(self) -> int | None:
+        return self.server.pid()
+
+
+class StreamsApp(Component):
+    """The Kafka Streams segmentation stage of connect-smt-window."""
+
+    name = "streams"
+
+    def start(self) -> None:
+        properties = REPO / "connector-configs" / "segmentation-streams.properties"
+        self.process.start(java("512m", module_classpath("connect-smt-window"),
+                                "dev.segmentation.window.SegmentationApp", str(properties)),
+                           env=self.settings.service_env())
+
+    def ready(self) -> bool:
+        # The application logs each state change; RUNNING means its partitions are assigned.
+        log = self.process.log_file
+        return log.exists() and "-> RUNNING" in log.read_text(errors="replace")
+
+    def describe(self) -> str:
+        return "application.id segmentation"
+
+
+def all_components(settings: Settings) -> list[Component]:
+    return [Kafka(settings), Postgres(settings), SchemaRegistry(settings), ConnectWorker(settings),
+            StreamsApp(settings)]
+
+
+def start_all(settings: Settings, say) -> dict[str, float]:
+    """Starts what is not running, in order, waiting for each; returns seconds each took to become ready."""
+    import time
+    timings = {}
+    for component in all_components(settings):
+        if component.running() and component.ready():
+            say(f"  {component.name:<9} already running  {component.describe()}")
+            continue
+        say(f"  {component.name:<9} starting ...")
+        began = time.monotonic()
+        component.start()
+        if not wait_until(lambda: component.ready() or not component.running(), component.start_timeout_s):
+            raise StackError(f"{component.name} did not become ready in {component.start_timeout_s:.0f} s; "
+                             f"see {component.process.log_file}\n{component.process.log_tail()}")
+        if not component.ready():
+            raise StackError(f"{component.name} exited during start-up; see {component.process.log_file}\n"
+                             f"{component.process.log_tail()}")
+        timings[component.name] = time.monotonic() - began
+        say(f"  {component.name:<9} ready in {timings[component.name]:.1f} s  {component.describe()}")
+    return timings
+
+
+def stop_all(settings: Settings, say) -> None:
+    for component in reversed(all_components(settings)):
+        if component.stop():
+            say(f"  {component.name:<9} stopped")
+
+
+def java_available() -> bool:
+    java_home = os.environ.get("JAVA_HOME")
+    return bool(java_home and Path(java_home, "bin", "java").exists()) or shutil.which("java") is not None

@@ -1,0 +1,68 @@
+"""The few Kafka Connect REST calls the launcher makes: deploy a config file, read states."""
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from processes import StackError
+
+
+def _call(method: str, url: str, body: object | None = None) -> object:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode()
+            return json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        raise StackError(f"{method} {url} answered {error.code}: {error.read().decode(errors='replace')}") from error
+
+
+def deploy(connect_url: str, config_file: Path) -> str:
+    """PUTs a connector config file as it is; the connector is named after the file."""
+    name = config_file.stem
+    config = json.loads(config_file.read_text())
+    _call("PUT", f"{connect_url}/connectors/{name}/config", config)
+    return name
+
+
+def status(connect_url: str, name: str) -> dict:
+    return _call("GET", f"{connect_url}/connectors/{name}/status")
+
+
+def connectors(connect_url: str) -> list[str]:
+    return sorted(_call("GET", f"{connect_url}/connectors"))
+
+
+def wait_running(connect_url: str, name: str, timeout_s: float = 60) -> None:
+    """Waits until the connector and all its tasks are RUNNING; fails at once on FAILED with the trace."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            state = status(connect_url, name)
+        except StackError:
+            state = None  # not yet known to the status topic
+        if state:
+            for part in [state["connector"], *state.get("tasks", [])]:
+                if part["state"] == "FAILED":
+                    raise StackError(f"Connector {name} failed:\n{part.get('trace', '')[:3000]}")
+            tasks = state.get("tasks", [])
+            if state["connector"]["state"] == "RUNNING" and tasks and all(t["state"] == "RUNNING" for t in tasks):
+                return
+        if time.monotonic() > deadline:
+            raise StackError(f"Connector {name} is not RUNNING after {timeout_s:.0f} s: {state}")
+        time.sleep(0.5)
+
+
+def summary(connect_url: str) -> list[str]:
+    """One line per connector: its state and its tasks' states."""
+    lines = []
+    for name in connectors(connect_url):
+        state = status(connect_url, name)
+        tasks = ", ".join(f"{t['id']}:{t['state']}" for t in state.get("tasks", []))
+        lines.append(f"{name}: {state['connector']['state']} (tasks {tasks or 'none'})")
+    return lines

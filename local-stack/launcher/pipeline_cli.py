@@ -1,0 +1,172 @@
+"""`./pipeline`: runs the whole segmentation pipeline on this machine, without Docker.
+
+    ./pipeline demo     start everything, deploy the connectors, print aggregate rows from PostgreSQL
+    ./pipeline test     build and run every test (unit, embedded Connect, end to end)
+    ./pipeline up       start the stack (Kafka, PostgreSQL, registry, Connect, Streams)
+    ./pipeline status   each part's state, address and memory, and the connectors' states
+    ./pipeline down     stop everything (add --purge to delete the stack's data too)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import components
+import connect_api
+import settings as stack_settings
+from processes import StackError, wait_until
+from settings import CONNECTOR_CONFIGS, REPO
+
+DEMO_CONNECTORS = ["jdbc-sink-aggregates", "simulator-accelerated"]
+DEMO_QUERY = """
+SELECT window_start, window_end, age_band, preferred_language, email_domain, registrations
+FROM segment_registrations
+ORDER BY window_start DESC, registrations DESC, age_band, preferred_language, email_domain
+LIMIT 15"""
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def build() -> None:
+    """Builds the modules and gathers the stack's jars, unless a test run already did."""
+    if os.environ.get("PIPELINE_SKIP_BUILD") == "1":
+        return
+    say("Building the bundle and fetching the stack's jars (mvn -DskipTests package) ...")
+    result = subprocess.run(["mvn", "-B", "-q", "-DskipTests", "package"], cwd=REPO)
+    if result.returncode != 0:
+        raise StackError("The Maven build failed; see its output above.")
+
+
+def check_prerequisites() -> None:
+    missing = [tool for tool in ("mvn",) if shutil.which(tool) is None]
+    if not components.java_available():
+        missing.insert(0, "java (17 or newer)")
+    if missing:
+        raise StackError(f"Missing: {', '.join(missing)}. Install a JDK 17+ and Maven, then run again.")
+
+
+def up() -> stack_settings.Settings:
+    check_prerequisites()
+    settings = stack_settings.load(choose_ports=not _anything_running())
+    build()
+    say(f"Starting the local stack in {settings.home} ...")
+    began = time.monotonic()
+    timings = components.start_all(settings, say)
+    if timings:
+        (settings.home / "startup-seconds.txt").write_text(
+            "".join(f"{name} {seconds:.1f}\n" for name, seconds in timings.items()))
+    say(f"Stack up in {time.monotonic() - began:.1f} s.")
+    return settings
+
+
+def _anything_running() -> bool:
+    saved = stack_settings.home_dir() / "ports.json"
+    if not saved.exists():
+        return False
+    settings = stack_settings.load()
+    return any(component.running() for component in components.all_components(settings))
+
+
+def down(purge: bool) -> None:
+    settings = stack_settings.load()
+    say("Stopping the local stack ...")
+    components.stop_all(settings, say)
+    if purge and settings.home.exists():
+        shutil.rmtree(settings.home)
+        say(f"Deleted {settings.home}")
+    say("Stopped.")
+
+
+def status() -> int:
+    settings = stack_settings.load()
+    healthy = True
+    for component in components.all_components(settings):
+        running = component.running()
+        ready = running and component.ready()
+        healthy &= ready
+        pid = component.pid() if isinstance(component, components.Postgres) else component.process.pid()
+        memory = component.process.rss_mib() if not isinstance(component, components.Postgres) else None
+        state = "ready" if ready else ("starting" if running else "stopped")
+        details = f"pid {pid}" + (f", {memory:.0f} MiB RSS" if memory else "") if running else ""
+        say(f"  {component.name:<9} {state:<9} {component.describe():<45} {details}")
+    if components.ConnectWorker(settings).ready():
+        for line in connect_api.summary(settings.connect_url) or ["(no connectors deployed)"]:
+            say(f"  connector {line}")
+    return 0 if healthy else 1
+
+
+def deploy(names: list[str]) -> None:
+    settings = stack_settings.load()
+    for name in names:
+        config_file = CONNECTOR_CONFIGS / f"{name}.json"
+        connect_api.deploy(settings.connect_url, config_file)
+        connect_api.wait_running(settings.connect_url, name)
+        say(f"  connector {name} RUNNING")
+
+
+def demo(timeout_s: float) -> int:
+    settings = up()
+    say("Deploying connectors through the Connect REST API ...")
+    deploy(DEMO_CONNECTORS)
+    say("Waiting for the first closed windows to reach PostgreSQL ...")
+    server = components.Postgres(settings).server
+
+    def rows_loaded() -> bool:
+        try:
+            return "(0 rows)" not in server.query("SELECT 1 FROM segment_registrations LIMIT 1")
+        except StackError:
+            return False  # the sink creates the table with its first batch
+
+    if not wait_until(rows_loaded, timeout_s, interval_s=1):
+        raise StackError(f"No aggregate rows reached PostgreSQL in {timeout_s:.0f} s; see logs in {settings.logs}")
+    say("Registrations per segment and 1-hour window (sliding every 15 minutes), from PostgreSQL:")
+    say(server.query(DEMO_QUERY))
+    say("The pipeline keeps running: `./pipeline status` shows it, `./pipeline down` stops it.")
+    return 0
+
+
+def test() -> int:
+    """The test command of the README: every module's tests, including the end-to-end test of the stack."""
+    check_prerequisites()
+    return subprocess.run(["mvn", "-B", "verify"], cwd=REPO).returncode
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="start the local stack")
+    down_parser = commands.add_parser("down", help="stop the local stack")
+    down_parser.add_argument("--purge", action="store_true", help="also delete its data, logs and secrets")
+    commands.add_parser("status", help="show the state of each part")
+    demo_parser = commands.add_parser("demo", help="run the pipeline and print aggregate rows")
+    demo_parser.add_argument("--timeout", type=float, default=240, help="seconds to wait for rows")
+    deploy_parser = commands.add_parser("deploy", help="PUT connector-configs/<name>.json to the worker")
+    deploy_parser.add_argument("names", nargs="+")
+    commands.add_parser("test", help="run all tests")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "up":
+            up()
+        elif args.command == "down":
+            down(args.purge)
+        elif args.command == "status":
+            return status()
+        elif args.command == "demo":
+            return demo(args.timeout)
+        elif args.command == "deploy":
+            deploy(args.names)
+        elif args.command == "test":
+            return test()
+        return 0
+    except StackError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
