@@ -56,16 +56,17 @@ class Component:
 def java(heap: str, classpath: list[str], main: str, *args: str) -> list[str]:
     java_home = os.environ.get("JAVA_HOME")
     binary = str(Path(java_home) / "bin" / "java") if java_home else "java"
-    return [binary, f"-Xmx{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+    return [binary, f"-Xmx{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true", "-Duser.timezone=UTC",
             f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", ":".join(classpath), main, *args]
 
 
-def module_classpath(module: str) -> list[str]:
+def module_classpath(module_dir: str) -> list[str]:
     """A module's jar and its copied runtime dependencies, as `mvn package` leaves them."""
-    target = REPO / module / "target"
-    jars = [j for j in target.glob(f"{module}-*.jar") if not j.name.endswith(("-tests.jar", "-sources.jar"))]
+    target = REPO / module_dir / "target"
+    artifact = Path(module_dir).name
+    jars = [j for j in target.glob(f"{artifact}-*.jar") if not j.name.endswith(("-tests.jar", "-sources.jar"))]
     if not jars or not (target / "lib").is_dir():
-        raise StackError(f"{module} is not built: run `mvn -B -DskipTests package` at the repository root")
+        raise StackError(f"{module_dir} is not built: run `mvn -B -DskipTests package` at the repository root")
     return [str(jars[0]), str(target / "lib" / "*")]
 
 
@@ -103,6 +104,8 @@ class Kafka(Component):
             "group.initial.rebalance.delay.ms": 0,
             # Topics are created on purpose (by Connect and the Streams app), never by a typo.
             "auto.create.topics.enable": "false",
+            # An accelerated simulation runs event time, and so record timestamps, ahead of the wall clock.
+            "log.message.timestamp.after.max.ms": 9223372036854775807,
         })
         if not (data / "meta.properties").exists():
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
@@ -132,7 +135,7 @@ class SchemaRegistry(Component):
             "kafkastore.topic": "_schemas",
             "schema.compatibility.level": "BACKWARD",
         })
-        self.process.start(java("256m", module_classpath("schema-registry"),
+        self.process.start(java("256m", module_classpath("local-stack/schema-registry"),
                                 "dev.segmentation.registry.SchemaRegistryServer", "--config", str(config)))
 
     def ready(self) -> bool:

@@ -54,7 +54,9 @@ public final class UserEventSourceConnectorConfig extends AbstractConfig {
 
     public static final String CLOCK_ACCELERATION_CONFIG = "clock.acceleration";
     private static final String CLOCK_ACCELERATION_DOC = "Simulated seconds per wall-clock second, for the "
-            + "accelerated clock.";
+            + "accelerated clock. Event time then runs ahead of the wall clock, so the topics must accept future "
+            + "timestamps: set message.timestamp.after.max.ms on them (topic.creation.default."
+            + "message.timestamp.after.max.ms when Connect creates them), or brokers reject the records.";
     public static final double CLOCK_ACCELERATION_DEFAULT = 60.0;
 
     public static final String CLOCK_START_CONFIG = "clock.start";

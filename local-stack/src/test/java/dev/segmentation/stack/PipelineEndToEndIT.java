@@ -1,0 +1,171 @@
+package dev.segmentation.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.segmentation.window.serde.ConfluentAvroSerde;
+import dev.segmentation.window.serde.HttpSchemaRegistry;
+
+/**
+ * The whole pipeline on the real local stack: {@code ./pipeline demo} starts Kafka, PostgreSQL, the registry,
+ * a Connect worker and the Streams app on free ports, deploys the simulator and the JDBC sink, and waits for
+ * rows. This test then checks every row in PostgreSQL against a count computed here, independently, from the
+ * events the simulator wrote to Kafka.
+ */
+class PipelineEndToEndIT {
+
+    private static final long HOUR = 3_600_000L;
+    private static final long ADVANCE = 15 * 60_000L;
+    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+
+    private static Path home;
+    private static JsonNode ports;
+
+    @BeforeAll
+    static void runDemo() throws Exception {
+        home = Files.createTempDirectory("pipeline-e2e");
+        Process demo = pipeline("demo", "--timeout", "240");
+        String output = new String(demo.getInputStream().readAllBytes());
+        assertThat(demo.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(demo.exitValue()).as(output).isZero();
+        assertThat(output).contains("registrations");
+        ports = new ObjectMapper().readTree(home.resolve("ports.json").toFile());
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        try (var pidFiles = Files.list(home.resolve("run"))) {
+            for (Path file : pidFiles.toList()) {
+                pids.add(Long.parseLong(Files.readString(file).trim()));
+            }
+        }
+        Path postmaster = home.resolve("postgres/data/postmaster.pid");
+        if (Files.exists(postmaster)) {
+            pids.add(Long.parseLong(Files.readAllLines(postmaster).get(0).trim()));
+        }
+        Process down = pipeline("down");
+        down.getInputStream().transferTo(System.out);
+        assertThat(down.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(pids).isNotEmpty().allSatisfy(pid ->
+                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d after down", pid).isEmpty());
+    }
+
+    private static Process pipeline(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(REPO.resolve("pipeline").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
+        builder.environment().put("PIPELINE_HOME", home.toString());
+        builder.environment().put("PIPELINE_PORTS", "auto");
+        builder.environment().put("PIPELINE_SKIP_BUILD", "1"); // Maven has just built everything
+        return builder.start();
+    }
+
+    @Test
+    void everyAggregateRowInPostgresEqualsAnIndependentCountOfTheSimulatedEvents() throws Exception {
+        Map<String, Long> rows = aggregateRows();
+        Map<String, Long> expected = expectedCounts(registrationTimesAndSegments());
+
+        assertThat(rows).isNotEmpty();
+        rows.forEach((key, registrations) ->
+                assertThat(registrations).as("registrations of %s", key).isEqualTo(expected.get(key)));
+    }
+
+    /** (age band, language, domain, window start) to registrations, as the JDBC sink upserted them. */
+    private static Map<String, Long> aggregateRows() throws SQLException, IOException {
+        String url = "jdbc:postgresql://127.0.0.1:" + ports.get("postgres").asInt() + "/segmentation";
+        String password = Files.readString(home.resolve("secrets/postgres-password")).trim();
+        Map<String, Long> rows = new HashMap<>();
+        try (Connection connection = DriverManager.getConnection(url, "segmentation", password);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT age_band, preferred_language, email_domain, "
+                     + "CAST(EXTRACT(EPOCH FROM window_start) * 1000 AS BIGINT) AS start_ms, registrations "
+                     + "FROM segment_registrations")) {
+            while (result.next()) {
+                rows.put(rowKey(result.getString(1), result.getString(2), result.getString(3), result.getLong(4)),
+                        result.getLong(5));
+            }
+        }
+        return rows;
+    }
+
+    /** Every registration the simulator wrote: its record timestamp and its segment attributes. */
+    private static List<Object[]> registrationTimesAndSegments() {
+        String registry = "http://127.0.0.1:" + ports.get("registry").asInt();
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.get("kafka").asInt(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<Object[]> events = new ArrayList<>();
+        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ConfluentAvroSerde(new HttpSchemaRegistry(registry), false).deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor("user_registration").stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofSeconds(1))) {
+                    GenericRecord event = record.value();
+                    events.add(new Object[] {record.timestamp(), ((Number) event.get("age")).intValue(),
+                            event.get("preferred_language").toString(), event.get("email_domain").toString()});
+                }
+            }
+        }
+        return events;
+    }
+
+    private static Map<String, Long> expectedCounts(List<Object[]> events) {
+        Map<String, Long> counts = new HashMap<>();
+        for (Object[] event : events) {
+            long time = (Long) event[0];
+            String band = ageBand((Integer) event[1]).orElseThrow();
+            for (long start = time - Math.floorMod(time, ADVANCE); start > time - HOUR; start -= ADVANCE) {
+                counts.merge(rowKey(band, (String) event[2], (String) event[3], start), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static Optional<String> ageBand(int age) {
+        String[] bands = {"18-24", "25-34", "35-44", "45-54", "55-64"};
+        int[] upper = {24, 34, 44, 54, 64};
+        for (int i = 0; i < bands.length; i++) {
+            if (age <= upper[i]) {
+                return Optional.of(age >= 18 ? bands[i] : "under-18");
+            }
+        }
+        return Optional.of("65+");
+    }
+
+    private static String rowKey(String band, String language, String domain, long windowStart) {
+        return band + "|" + language + "|" + domain + "|" + windowStart;
+    }
+}
