@@ -81,9 +81,7 @@ class LocalServer:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         self.log_file.touch()
         if os.geteuid() == 0:
-            owner = pwd.getpwnam("postgres")
-            for path in (self.root, self.socket_dir, self.log_file):
-                os.chown(path, owner.pw_uid, owner.pw_gid)
+            self._hand_over_to_postgres_user()
         if not (self.data / "PG_VERSION").exists():
             self._init_cluster(bin_dir)
         port = self.settings.ports["postgres"]
@@ -91,6 +89,18 @@ class LocalServer:
         self._run([str(bin_dir / "pg_ctl"), "start", "-D", str(self.data), "-l", str(self.log_file),
                    "-o", options, "-w", "-t", "60"])
         self._ensure_database(bin_dir)
+
+    def _hand_over_to_postgres_user(self) -> None:
+        owner = pwd.getpwnam("postgres")
+        for path in (self.root, self.socket_dir, self.log_file):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+        # The server runs as `postgres`, which must be able to pass through the stack's home folder
+        # (a temporary folder is private by default); traversal only, not listing.
+        home = self.settings.home
+        os.chmod(home, home.stat().st_mode | 0o001)
+        if subprocess.run(["runuser", "-u", "postgres", "--", "test", "-w", str(self.root)]).returncode != 0:
+            raise StackError(f"The postgres user cannot reach {self.root}: let it traverse every folder above it "
+                             f"(chmod o+x), or set PIPELINE_HOME to a folder it can reach.")
 
     def _init_cluster(self, bin_dir: Path) -> None:
         password_file = self.root / "initdb-password"
