@@ -220,8 +220,11 @@ class StreamsApp(Component):
     """The Kafka Streams segmentation stage of connect-smt-window."""
 
     name = "streams"
+    log_start = 0
 
     def start(self) -> None:
+        # The log is appended to across restarts: only what this start writes tells whether it is running.
+        self.log_start = self.process.log_file.stat().st_size if self.process.log_file.exists() else 0
         properties = REPO / "connector-configs" / "segmentation-streams.properties"
         self.process.start(java("512m", module_classpath("connect-smt-window"),
                                 "dev.segmentation.window.SegmentationApp", str(properties)),
@@ -230,7 +233,13 @@ class StreamsApp(Component):
     def ready(self) -> bool:
         # The application logs each state change; RUNNING means its partitions are assigned.
         log = self.process.log_file
-        return log.exists() and "-> RUNNING" in log.read_text(errors="replace")
+        if not log.exists():
+            return False
+        with open(log, "rb") as file:
+            file.seek(self.log_start)
+            transitions = [line for line in file.read().decode(errors="replace").splitlines()
+                           if "Segmentation application state" in line]
+        return bool(transitions) and transitions[-1].endswith("-> RUNNING")
 
     def describe(self) -> str:
         return "application.id segmentation"
