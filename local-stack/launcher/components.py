@@ -10,11 +10,12 @@ import base64
 import os
 import shutil
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
 import postgres
-from processes import ManagedProcess, StackError, http_ok, port_open, wait_until
+from processes import ManagedProcess, StackError, http_ok, port_open, rss_mib, wait_until
 from settings import REPO, STACK_BUILD, Settings
 
 LOG4J_CONFIG = REPO / "local-stack" / "config" / "log4j2.properties"
@@ -36,8 +37,16 @@ class Component:
     def ready(self) -> bool:
         raise NotImplementedError
 
+    def pid(self) -> int | None:
+        return self.process.pid()
+
     def running(self) -> bool:
-        return self.process.pid() is not None
+        return self.pid() is not None
+
+    def rss_mib(self) -> float | None:
+        """Resident memory of the part, its child processes included."""
+        pid = self.pid()
+        return rss_mib(pid) if pid else None
 
     def stop(self) -> bool:
         return self.process.stop()
@@ -203,9 +212,6 @@ class Postgres(Component):
     def ready(self) -> bool:
         return self.server.ready()
 
-    def running(self) -> bool:
-        return self.server.running()
-
     def stop(self) -> bool:
         return self.server.stop()
 
@@ -252,7 +258,6 @@ def all_components(settings: Settings) -> list[Component]:
 
 def start_all(settings: Settings, say) -> dict[str, float]:
     """Starts what is not running, in order, waiting for each; returns seconds each took to become ready."""
-    import time
     timings = {}
     for component in all_components(settings):
         if component.running() and component.ready():

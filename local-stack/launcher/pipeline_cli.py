@@ -90,8 +90,7 @@ def status() -> int:
         running = component.running()
         ready = running and component.ready()
         healthy &= ready
-        pid = component.pid() if isinstance(component, components.Postgres) else component.process.pid()
-        memory = component.process.rss_mib() if not isinstance(component, components.Postgres) else None
+        pid, memory = component.pid(), component.rss_mib()
         state = "ready" if ready else ("starting" if running else "stopped")
         details = f"pid {pid}" + (f", {memory:.0f} MiB RSS" if memory else "") if running else ""
         say(f"  {component.name:<9} {state:<9} {component.describe():<45} {details}")

@@ -63,10 +63,6 @@ class ManagedProcess:
         self.pid_file.unlink(missing_ok=True)
         return True
 
-    def rss_mib(self) -> float | None:
-        pid = self.pid()
-        return rss_mib(pid) if pid else None
-
     def log_tail(self, lines: int = 30) -> str:
         if not self.log_file.exists():
             return ""

@@ -16,7 +16,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 STACK_BUILD = REPO / "local-stack" / "target" / "stack"
-CONFIG_TEMPLATES = REPO / "local-stack" / "config"
 CONNECTOR_CONFIGS = REPO / "connector-configs"
 
 DEFAULT_PORTS = {
