@@ -19,7 +19,7 @@ import components
 import connect_api
 import settings as stack_settings
 from processes import StackError, wait_until
-from settings import CONNECTOR_CONFIGS, REPO
+from settings import CONNECTOR_CONFIGS, REPO, STACK_BUILD
 
 DEMO_CONNECTORS = ["jdbc-sink-aggregates", "simulator-accelerated"]
 DEMO_QUERY = """
@@ -37,8 +37,13 @@ def build() -> None:
     """Builds the modules and gathers the stack's jars, unless a test run already did."""
     if os.environ.get("PIPELINE_SKIP_BUILD") == "1":
         return
-    say("Building the bundle and fetching the stack's jars (mvn -DskipTests package) ...")
-    result = subprocess.run(["mvn", "-B", "-q", "-DskipTests", "package"], cwd=REPO)
+    first_build = not (STACK_BUILD / "kafka").is_dir()
+    if first_build:
+        # Maven's own download lines are the progress report of the longest step on a fresh machine.
+        say("First build: fetching Kafka, the Connect plugins and libraries from Maven Central (a few minutes) ...")
+    else:
+        say("Building the bundle (mvn -DskipTests package) ...")
+    result = subprocess.run(["mvn", "-B", *([] if first_build else ["-q"]), "-DskipTests", "package"], cwd=REPO)
     if result.returncode != 0:
         raise StackError("The Maven build failed; see its output above.")
 
