@@ -1,9 +1,7 @@
 package dev.segmentation.simulator;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -20,8 +18,9 @@ import org.slf4j.LoggerFactory;
 import dev.segmentation.simulator.journey.SimulationState;
 
 /**
- * A source connector that simulates users registering and journeying through a shop, as Avro events with the
- * event time as record timestamp.
+ * A source connector that simulates users registering and journeying through a shop: registrations, sign-ins,
+ * item views, cart additions, check-outs and sign-outs, each type on its own topic, with the event time as
+ * record timestamp and the user id as key.
  *
  * <p>Deploy it through the Connect REST API, e.g. {@code PUT /connectors/simulator/config} with
  * {@code connector.class=dev.segmentation.simulator.UserEventSourceConnector}; see
@@ -53,8 +52,10 @@ public class UserEventSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return IntStream.range(0, maxTasks)
-                .mapToObj(index -> new TaskSlice(index, maxTasks).taskConfig(props))
+        // Each task owns whole partitions, which its closing watermark must not share with another task.
+        int tasks = Math.min(maxTasks, new UserEventSourceConnectorConfig(props).topicPartitions());
+        return IntStream.range(0, tasks)
+                .mapToObj(index -> new TaskSlice(index, tasks).taskConfig(props))
                 .toList();
     }
 
@@ -77,23 +78,7 @@ public class UserEventSourceConnector extends SourceConnector {
         if (values.values().stream().anyMatch(value -> !value.errorMessages().isEmpty())) {
             return config;
         }
-        UserEventSourceConnectorConfig parsed = new UserEventSourceConnectorConfig(connectorConfigs);
-        Optional<Instant> start = parsed.clockStart();
-        Optional<Instant> end = parsed.clockEnd();
-        if (parsed.clockMode() == ClockMode.BACKFILL) {
-            if (start.isEmpty()) {
-                values.get(UserEventSourceConnectorConfig.CLOCK_START_CONFIG)
-                        .addErrorMessage("The backfill clock needs clock.start: set the first event time, e.g. 2026-01-01T00:00:00Z");
-            }
-            if (end.isEmpty()) {
-                values.get(UserEventSourceConnectorConfig.CLOCK_END_CONFIG)
-                        .addErrorMessage("The backfill clock needs clock.end: set the event time to stop at, after clock.start");
-            }
-        }
-        if (start.isPresent() && end.isPresent() && !end.get().isAfter(start.get())) {
-            values.get(UserEventSourceConnectorConfig.CLOCK_END_CONFIG)
-                    .addErrorMessage("clock.end (" + end.get() + ") must be after clock.start (" + start.get() + ")");
-        }
+        CrossFieldRules.check(connectorConfigs, values);
         return config;
     }
 

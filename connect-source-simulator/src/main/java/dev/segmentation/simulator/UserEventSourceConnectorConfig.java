@@ -13,8 +13,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
+import dev.segmentation.simulator.journey.EventType;
+import dev.segmentation.simulator.journey.JourneySettings;
+
 /**
- * Configuration of the {@link UserEventSourceConnector}: where events go, how many, and on which clock.
+ * Configuration of the {@link UserEventSourceConnector}: where events go, how many, and on which clock; the
+ * keys that shape the journeys themselves are declared by {@link JourneyConfig}.
  *
  * <p>Every key is declared with documentation, a group and a validator, so that
  * {@code PUT /connector-plugins/UserEventSourceConnector/config/validate} explains a mistake before
@@ -27,23 +31,26 @@ public final class UserEventSourceConnectorConfig extends AbstractConfig {
     static final String GROUP_CLOCK = "Clock";
     static final String GROUP_DELIVERY = "Delivery";
 
-    public static final String TOPIC_REGISTRATION_CONFIG = "topic.registration";
-    private static final String TOPIC_REGISTRATION_DOC = "Topic that receives user_registration events.";
-    public static final String TOPIC_REGISTRATION_DEFAULT = "user_registration";
+    public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
+    private static final String TOPIC_PARTITIONS_DOC = "Partitions of each event topic. Each task owns the "
+            + "partitions whose number modulo the task count is its own, and sends its users' events and its closing "
+            + "watermark there, so one task's watermark never overtakes another task's events. At most this many "
+            + "tasks run. Must match the topics' partition count (topic.creation.default.partitions when Connect "
+            + "creates them).";
+    public static final int TOPIC_PARTITIONS_DEFAULT = 1;
+
+    public static final String TOPIC_MALFORMED_CONFIG = "topic.malformed";
+    private static final String TOPIC_MALFORMED_DOC = "Topic that receives malformed events as truncated text "
+            + "(see malformed.fraction). Empty means malformed events go to their own topic with invalid values.";
 
     public static final String SEED_CONFIG = "seed";
     private static final String SEED_DOC = "Seed of the simulation. The same seed and configuration produce the "
             + "same events, byte for byte.";
     public static final long SEED_DEFAULT = 42L;
 
-    public static final String REGISTRATIONS_PER_HOUR_CONFIG = "registrations.per.hour";
-    private static final String REGISTRATIONS_PER_HOUR_DOC = "Mean number of new users registering per simulated "
-            + "hour, over all tasks. Arrivals follow a Poisson process.";
-    public static final double REGISTRATIONS_PER_HOUR_DEFAULT = 600.0;
-
     public static final String MAX_EVENTS_CONFIG = "max.events";
-    private static final String MAX_EVENTS_DOC = "Events to produce per task before the task goes idle; 0 means "
-            + "no limit. A bounded task stays RUNNING after its last event.";
+    private static final String MAX_EVENTS_DOC = "Events to send per task before the task goes idle; 0 means "
+            + "no limit. A bounded task sends its watermark and stays RUNNING after its last event.";
     public static final long MAX_EVENTS_DEFAULT = 0L;
 
     public static final String CLOCK_CONFIG = "clock";
@@ -67,6 +74,14 @@ public final class UserEventSourceConnectorConfig extends AbstractConfig {
     private static final String CLOCK_END_DOC = "Event time at which the simulation stops, as an ISO-8601 instant. "
             + "Empty means no end. Required for backfill.";
 
+    public static final String WATERMARK_LEAD_CONFIG = "watermark.lead.ms";
+    private static final String WATERMARK_LEAD_DOC = "When a bounded run ends, each task sends a watermark "
+            + "heartbeat to each of its partitions of every event topic: a record with key __watermark__, no value, "
+            + "header segmentation.watermark, and this much event time after the last event, so downstream windows "
+            + "close. Set it to at least the downstream window size plus grace. Never an event: filter it out "
+            + "(Filter with HasHeaderKey) in sinks that store raw events.";
+    public static final long WATERMARK_LEAD_DEFAULT = 2 * 3_600_000L;
+
     public static final String BATCH_SIZE_CONFIG = "batch.size";
     private static final String BATCH_SIZE_DOC = "Most records returned by one poll().";
     public static final int BATCH_SIZE_DEFAULT = 1000;
@@ -82,17 +97,22 @@ public final class UserEventSourceConnectorConfig extends AbstractConfig {
     }
 
     private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
         int order = 0;
-        ConfigDef def = new ConfigDef()
-                .define(TOPIC_REGISTRATION_CONFIG, Type.STRING, TOPIC_REGISTRATION_DEFAULT,
-                        new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH, TOPIC_REGISTRATION_DOC,
-                        GROUP_TOPICS, ++order, Width.MEDIUM, "Registration topic");
+        for (EventType type : EventType.values()) {
+            def.define(topicConfig(type), Type.STRING, type.defaultTopic(),
+                    new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+                    "Topic that receives " + type.defaultTopic() + " events.", GROUP_TOPICS, ++order, Width.MEDIUM,
+                    "Topic of " + type.defaultTopic() + " events");
+        }
+        def.define(TOPIC_MALFORMED_CONFIG, Type.STRING, "", Importance.LOW, TOPIC_MALFORMED_DOC, GROUP_TOPICS,
+                        ++order, Width.MEDIUM, "Malformed-events topic")
+                .define(TOPIC_PARTITIONS_CONFIG, Type.INT, TOPIC_PARTITIONS_DEFAULT, Range.between(1, 10_000),
+                        Importance.MEDIUM, TOPIC_PARTITIONS_DOC, GROUP_TOPICS, ++order, Width.SHORT,
+                        "Partitions per topic");
         order = 0;
         def.define(SEED_CONFIG, Type.LONG, SEED_DEFAULT, Importance.HIGH, SEED_DOC,
                         GROUP_SIMULATION, ++order, Width.SHORT, "Seed")
-                .define(REGISTRATIONS_PER_HOUR_CONFIG, Type.DOUBLE, REGISTRATIONS_PER_HOUR_DEFAULT,
-                        Range.between(0.001, 10_000_000.0), Importance.HIGH, REGISTRATIONS_PER_HOUR_DOC,
-                        GROUP_SIMULATION, ++order, Width.SHORT, "Registrations per hour")
                 .define(MAX_EVENTS_CONFIG, Type.LONG, MAX_EVENTS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM,
                         MAX_EVENTS_DOC, GROUP_SIMULATION, ++order, Width.SHORT, "Maximum events per task");
         order = 0;
@@ -104,23 +124,47 @@ public final class UserEventSourceConnectorConfig extends AbstractConfig {
                 .define(CLOCK_START_CONFIG, Type.STRING, "", new InstantValidator(), Importance.MEDIUM,
                         CLOCK_START_DOC, GROUP_CLOCK, ++order, Width.MEDIUM, "Start of event time")
                 .define(CLOCK_END_CONFIG, Type.STRING, "", new InstantValidator(), Importance.MEDIUM,
-                        CLOCK_END_DOC, GROUP_CLOCK, ++order, Width.MEDIUM, "End of event time");
+                        CLOCK_END_DOC, GROUP_CLOCK, ++order, Width.MEDIUM, "End of event time")
+                .define(WATERMARK_LEAD_CONFIG, Type.LONG, WATERMARK_LEAD_DEFAULT, Range.between(0L, 30L * 86_400_000L),
+                        Importance.MEDIUM, WATERMARK_LEAD_DOC, GROUP_CLOCK, ++order, Width.SHORT, "Watermark lead");
+        JourneyConfig.define(def);
         order = 0;
         def.define(BATCH_SIZE_CONFIG, Type.INT, BATCH_SIZE_DEFAULT, Range.between(1, 100_000), Importance.LOW,
                 BATCH_SIZE_DOC, GROUP_DELIVERY, ++order, Width.SHORT, "Batch size");
         return def;
     }
 
-    public String registrationTopic() {
-        return getString(TOPIC_REGISTRATION_CONFIG);
+    /** The configuration key naming the topic of the given event type, e.g. {@code topic.item.view}. */
+    public static String topicConfig(EventType type) {
+        return type == EventType.USER_REGISTRATION ? "topic.registration"
+                : "topic." + type.defaultTopic().replace('_', '.');
+    }
+
+    public String topic(EventType type) {
+        return getString(topicConfig(type));
+    }
+
+    /** The malformed-events topic, if malformed events go to one. */
+    public Optional<String> malformedTopic() {
+        String topic = getString(TOPIC_MALFORMED_CONFIG);
+        return topic == null || topic.isBlank() ? Optional.empty() : Optional.of(topic.trim());
+    }
+
+    public int topicPartitions() {
+        return getInt(TOPIC_PARTITIONS_CONFIG);
+    }
+
+    public long watermarkLeadMs() {
+        return getLong(WATERMARK_LEAD_CONFIG);
+    }
+
+    /** The journey settings of one task. */
+    JourneySettings journeySettings(TaskSlice slice) {
+        return JourneyConfig.settings(this, seed(), slice);
     }
 
     public long seed() {
         return getLong(SEED_CONFIG);
-    }
-
-    public double registrationsPerHour() {
-        return getDouble(REGISTRATIONS_PER_HOUR_CONFIG);
     }
 
     /** Events per task before idling; {@link Long#MAX_VALUE} when unbounded. */

@@ -13,6 +13,8 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.junit.jupiter.api.Test;
 
+import dev.segmentation.simulator.journey.SimulationState;
+
 class UserEventSourceConnectorTest {
 
     private final UserEventSourceConnector connector = new UserEventSourceConnector();
@@ -53,8 +55,32 @@ class UserEventSourceConnectorTest {
     }
 
     @Test
+    void rulesAcrossKeysAreReportedOnTheKeyToChange() {
+        assertThat(errors(Map.of("late.fraction", "0.6", "duplicate.fraction", "0.5")))
+                .hasEntrySatisfying("late.fraction", m -> assertThat(m).singleElement().asString().contains("sum to 1.1"))
+                .hasEntrySatisfying("duplicate.fraction", m -> assertThat(m).isNotEmpty())
+                .hasEntrySatisfying("malformed.fraction", m -> assertThat(m).isEmpty());
+        assertThat(errors(Map.of("topic.sign.out", "sign_in")).get("topic.sign.out"))
+                .singleElement().asString().contains("topic.sign.in");
+        assertThat(errors(Map.of("topic.malformed", "item_view")).get("topic.malformed"))
+                .singleElement().asString().contains("topic.item.view");
+        assertThat(errors(Map.of("topic.partitions", "3", "topic.creation.default.partitions", "6"))
+                .get("topic.partitions")).singleElement().asString().contains("topic.creation.default.partitions");
+        assertThat(errors(Map.of("users.languages", "en:60,de")).get("users.languages"))
+                .singleElement().asString().contains("'de' is not of the form value:weight");
+        assertThat(errors(Map.of("users.age.bands", "18-24:1,44:2")).get("users.age.bands"))
+                .singleElement().asString().contains("must look like 25-34");
+    }
+
+    @Test
+    void neverMoreTasksThanPartitionsSinceEachTaskOwnsItsOwn() {
+        connector.start(Map.of("topic.partitions", "2"));
+        assertThat(connector.taskConfigs(5)).hasSize(2);
+    }
+
+    @Test
     void eachTaskGetsItsOwnSliceOfTheUsers() {
-        connector.start(Map.of("seed", "9"));
+        connector.start(Map.of("seed", "9", "topic.partitions", "3"));
         List<Map<String, String>> tasks = connector.taskConfigs(3);
         assertThat(tasks).extracting(task -> task.get(TaskSlice.TASK_INDEX_CONFIG)).containsExactly("0", "1", "2");
         assertThat(tasks).allSatisfy(task -> {
@@ -80,13 +106,16 @@ class UserEventSourceConnectorTest {
     @Test
     void alterOffsetsRefusesOffsetsATaskCouldNotResumeFrom() {
         Map<String, Object> partition = Map.of("task", 0, "tasks", 1);
-        Map<Map<String, ?>, Map<String, ?>> good = Map.of(partition, Map.of("sequence", 5L, "next.event.time.ms", 9L));
-        Map<Map<String, ?>, Map<String, ?>> bad = Map.of(partition, Map.of("sequence", "five"));
-        Map<Map<String, ?>, Map<String, ?>> badPartition = Map.of(Map.of("file", "x"), Map.of("sequence", 5L));
+        Map<String, Object> offset = SimulationState.initial(9L).toOffset();
+        Map<String, Object> badOffset = new HashMap<>(offset);
+        badOffset.put("events.sent", "five");
+        Map<Map<String, ?>, Map<String, ?>> good = Map.of(partition, offset);
+        Map<Map<String, ?>, Map<String, ?>> bad = Map.of(partition, badOffset);
+        Map<Map<String, ?>, Map<String, ?>> badPartition = Map.of(Map.of("file", "x"), offset);
 
         assertThat(connector.alterOffsets(Map.of(), good)).isTrue();
         assertThatThrownBy(() -> connector.alterOffsets(Map.of(), bad))
-                .hasMessageContaining("sequence");
+                .hasMessageContaining("events.sent");
         assertThatThrownBy(() -> connector.alterOffsets(Map.of(), badPartition))
                 .hasMessageContaining("task");
     }

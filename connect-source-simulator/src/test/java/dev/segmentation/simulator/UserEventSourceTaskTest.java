@@ -18,7 +18,8 @@ class UserEventSourceTaskTest {
 
     private static Map<String, String> config(String... keyValues) {
         Map<String, String> config = new HashMap<>(Map.of(
-                "clock.start", "2026-01-01T00:00:00Z", "registrations.per.hour", "3600", "seed", "5"));
+                "clock.start", "2026-01-01T00:00:00Z", "registrations.per.hour", "3600",
+                "returning.sessions.per.hour", "0", "seed", "5"));
         for (int i = 0; i < keyValues.length; i += 2) {
             config.put(keyValues[i], keyValues[i + 1]);
         }
@@ -47,35 +48,67 @@ class UserEventSourceTaskTest {
     void acceleratedClockReleasesOnlyEventsThatAreDue() throws InterruptedException {
         MockTime time = new MockTime(0, START, 0);
         UserEventSourceTask task = started(time, new FakeSourceTaskContext(),
-                config("clock", "accelerated", "clock.acceleration", "60"));
+                config("clock", "accelerated", "clock.acceleration", "60", "batch.size", "100000"));
 
-        List<SourceRecord> first = drain(task, 3);
+        List<SourceRecord> first = drain(task, 1);
         time.sleep(60_000); // one real minute = one simulated hour at 60x
-        List<SourceRecord> second = drain(task, 3);
+        List<SourceRecord> second = drain(task, 1);
 
         assertThat(first).isNotEmpty().allSatisfy(r -> assertThat(r.timestamp()).isLessThanOrEqualTo(START));
         long dueUntil = START + 3_600_000L;
         assertThat(second).allSatisfy(r -> assertThat(r.timestamp()).isBetween(START, dueUntil));
         // 3600 registrations per hour: about one per simulated second, so an hour holds thousands.
-        assertThat(second.size()).isBetween(3000, 4200);
+        assertThat(second.stream().filter(r -> r.topic().equals("user_registration")).count()).isBetween(3000L, 4200L);
     }
 
     @Test
-    void boundedBackfillProducesExactlyMaxEventsThenIdles() throws InterruptedException {
+    void boundedBackfillSendsExactlyMaxEventsThenOneWatermarkPerOwnedPartitionAndTopicThenIdles()
+            throws InterruptedException {
         MockTime time = new MockTime(0, START, 0);
-        UserEventSourceTask task = started(time, new FakeSourceTaskContext(), config("clock", "backfill",
-                "clock.end", "2026-02-01T00:00:00Z", "max.events", "2500", "batch.size", "1000"));
+        // Task 1 of 2 over 4 partitions owns partitions 1 and 3.
+        Map<String, String> config = new HashMap<>(config("clock", "backfill", "clock.end", "2026-02-01T00:00:00Z",
+                "max.events", "2500", "batch.size", "1000", "topic.partitions", "4"));
+        config.putAll(new TaskSlice(1, 2).taskConfig(Map.of()));
+        UserEventSourceTask task = started(time, new FakeSourceTaskContext(), config);
 
-        List<SourceRecord> records = drain(task, 3);
+        List<SourceRecord> records = drain(task, 4);
+        List<SourceRecord> events = records.subList(0, 2500);
+        List<SourceRecord> watermarks = records.subList(2500, records.size());
 
-        assertThat(records).hasSize(2500);
         assertThat(task.poll()).isNull();
-        assertThat(records).extracting(SourceRecord::topic).containsOnly("user_registration");
-        assertThat(records).allSatisfy(r -> {
+        assertThat(events).extracting(SourceRecord::topic).containsOnly("user_registration", "sign_in", "sign_out",
+                "item_view", "add_to_cart", "check_out");
+        assertThat(records).extracting(SourceRecord::kafkaPartition).containsOnly(1, 3);
+        assertThat(events).allSatisfy(r -> {
             Struct value = (Struct) r.value();
             assertThat(r.key()).isEqualTo(value.get("user_id"));
             assertThat(r.timestamp()).isEqualTo(((java.util.Date) value.get("event_time")).getTime());
         });
+        long lastEventTime = events.stream().mapToLong(SourceRecord::timestamp).max().orElseThrow();
+        assertThat(watermarks).hasSize(6 * 2).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo(UserEventSourceTask.WATERMARK_KEY);
+            assertThat(r.value()).isNull();
+            assertThat(r.headers().lastWithName(UserEventSourceTask.WATERMARK_HEADER)).isNotNull();
+            assertThat(r.timestamp()).isEqualTo(lastEventTime + UserEventSourceConnectorConfig.WATERMARK_LEAD_DEFAULT);
+        });
+    }
+
+    @Test
+    void malformedEventsGoToTheirTopicAsTextOrInPlaceWithInvalidValues() throws InterruptedException {
+        Map<String, String> toTopic = config("clock", "backfill", "clock.end", "2026-02-01T00:00:00Z",
+                "max.events", "3000", "malformed.fraction", "0.1", "topic.malformed", "broken");
+        Map<String, String> inPlace = config("clock", "backfill", "clock.end", "2026-02-01T00:00:00Z",
+                "max.events", "3000", "malformed.fraction", "0.1");
+
+        List<SourceRecord> sentAside = drain(started(new MockTime(0, START, 0), new FakeSourceTaskContext(), toTopic), 3);
+        List<SourceRecord> sentInPlace = drain(started(new MockTime(0, START, 0), new FakeSourceTaskContext(), inPlace), 3);
+
+        List<SourceRecord> broken = sentAside.stream().filter(r -> r.topic().equals("broken")).toList();
+        assertThat(broken.size()).isBetween(240, 360);
+        assertThat(broken).allSatisfy(r -> assertThat((String) r.value()).startsWith("{\"event_id\":").doesNotEndWith("}"));
+        long invalid = sentInPlace.stream().filter(r -> r.value() instanceof Struct value
+                && value.getString("user_id").isEmpty() && value.getInt32("schema_version") == 0).count();
+        assertThat(invalid).isEqualTo(broken.size());
     }
 
     @Test

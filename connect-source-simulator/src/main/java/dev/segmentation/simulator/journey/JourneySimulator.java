@@ -1,69 +1,97 @@
 package dev.segmentation.simulator.journey;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Date;
-import java.util.SplittableRandom;
-import java.util.UUID;
-
-import org.apache.kafka.connect.data.Struct;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
 
 /**
- * Simulates the users of one task, one event at a time, as a pure function of its state.
+ * Sends the events of one task's users in sending-time order, as a deterministic function of the settings and
+ * the state it starts from.
  *
- * <p>Every draw for the event with sequence number {@code n} comes from a generator seeded by
- * {@code (seed, task, n)}, never from a generator carried from event to event. That is what makes a run
- * reproducible byte for byte, and lets a restarted task resume from a two-number offset.
- *
- * <p>Users arrive as a Poisson process: the gap to the next registration is exponential with the configured
- * mean, so bursts and lulls look like real traffic rather than a metronome.
+ * <p>Sessions start as a Poisson process and overlap, so their events interleave. The simulator plans each
+ * session whole when its start is due and merges the planned events through a priority queue. Because a
+ * session's events are never sent before it starts, planning every session that starts before the earliest
+ * queued event is enough to know that event is next.
  */
 public final class JourneySimulator {
 
-    private static final long MILLIS_PER_HOUR = 3_600_000L;
-
-    private final long seed;
-    private final int taskIndex;
-    private final double meanGapMs;
+    private final SessionPlanner planner;
+    private final PriorityQueue<PlannedEvent> queue =
+            new PriorityQueue<>((a, b) -> a.position().compareTo(b.position()));
+    /** Sessions with events still queued, by number, each with its cursor and how many events remain. */
+    private final TreeMap<Long, Pending> pending = new TreeMap<>();
+    private final Position resumeAfter;
+    private SessionCursor cursor;
+    private SimulationState state;
 
     /**
-     * @param seed               seed of the whole simulation
-     * @param taskIndex          which slice of the population this simulator owns
-     * @param eventsPerHourOfTask mean registrations per simulated hour for this task alone
+     * @param settings the journeys to simulate
+     * @param state    where to resume: {@link SimulationState#initial(long)} or a state read from an offset
      */
-    public JourneySimulator(long seed, int taskIndex, double eventsPerHourOfTask) {
-        this.seed = seed;
-        this.taskIndex = taskIndex;
-        this.meanGapMs = MILLIS_PER_HOUR / eventsPerHourOfTask;
+    public JourneySimulator(JourneySettings settings, SimulationState state) {
+        this.planner = new SessionPlanner(settings);
+        this.state = state;
+        this.cursor = state.low();
+        this.resumeAfter = state.last();
     }
 
-    /** The event the given state produces, and the state after it. */
-    public Step next(SimulationState state) {
-        SplittableRandom random = randomFor(state.sequence());
-        String userId = "u" + taskIndex + "-" + state.sequence();
-        Struct registration = new Struct(EventSchemas.USER_REGISTRATION)
-                .put("event_id", eventId(state.sequence()))
-                .put("user_id", userId)
-                .put("event_time", new Date(state.nextEventTimeMs()))
-                .put("schema_version", EventSchemas.SCHEMA_VERSION);
-        UserProfiles.fillRegistration(registration, random);
-
-        SimulatedEvent event = new SimulatedEvent(EventType.USER_REGISTRATION, userId, state.nextEventTimeMs(),
-                registration);
-        long gapMs = Math.max(1L, Math.round(-meanGapMs * Math.log(1.0 - random.nextDouble())));
-        return new Step(event, new SimulationState(state.sequence() + 1, state.nextEventTimeMs() + gapMs));
+    /** The next event, without sending it. */
+    public PlannedEvent peek() {
+        while (queue.isEmpty() || cursor.startMs() <= queue.peek().position().sendTimeMs()) {
+            planNextSession();
+        }
+        return queue.peek();
     }
 
-    private SplittableRandom randomFor(long sequence) {
-        // SplittableRandom mixes its seed thoroughly, so a simple odd-multiplier combination suffices here.
-        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + taskIndex * 0xC2B2AE3D27D4EB4FL + sequence);
+    /** Sends the next event: returns it and moves the state past it. */
+    public PlannedEvent next() {
+        PlannedEvent event = peek();
+        queue.poll();
+        long session = event.position().session();
+        Pending remaining = pending.get(session);
+        if (--remaining.events == 0) {
+            pending.remove(session);
+        }
+        SessionCursor low = pending.isEmpty() ? cursor : pending.firstEntry().getValue().cursor;
+        state = new SimulationState(state.eventsSent() + 1, low, event.position(),
+                Math.max(state.maxEventTimeMs(), event.eventTimeMs()), false);
+        return event;
     }
 
-    private String eventId(long sequence) {
-        byte[] name = (seed + "/" + taskIndex + "/" + sequence).getBytes(StandardCharsets.UTF_8);
-        return UUID.nameUUIDFromBytes(name).toString();
+    /** Records that the closing watermark of a bounded run has been sent. */
+    public void markWatermarkSent() {
+        state = state.withWatermarkSent();
     }
 
-    /** An event together with the state that follows it. */
-    public record Step(SimulatedEvent event, SimulationState nextState) {
+    /** The state after the last event sent. */
+    public SimulationState state() {
+        return state;
+    }
+
+    private void planNextSession() {
+        SessionPlanner.PlannedSession session = planner.plan(cursor);
+        Deque<PlannedEvent> kept = new ArrayDeque<>();
+        for (PlannedEvent event : session.events()) {
+            // Only a resumed simulator meets events it already sent: those of sessions still in flight.
+            if (event.position().compareTo(resumeAfter) > 0) {
+                kept.add(event);
+            }
+        }
+        if (!kept.isEmpty()) {
+            queue.addAll(kept);
+            pending.put(cursor.index(), new Pending(cursor, kept.size()));
+        }
+        cursor = session.next();
+    }
+
+    private static final class Pending {
+        final SessionCursor cursor;
+        int events;
+
+        Pending(SessionCursor cursor, int events) {
+            this.cursor = cursor;
+            this.events = events;
+        }
     }
 }

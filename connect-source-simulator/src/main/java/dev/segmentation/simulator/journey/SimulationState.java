@@ -1,31 +1,63 @@
 package dev.segmentation.simulator.journey;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.connect.errors.ConnectException;
 
 /**
- * Where a task's simulation stands: the sequence number and event time of the <em>next</em> event.
+ * Where a task's simulation stands after an event: exactly what a source offset stores.
  *
- * <p>This is exactly what a source offset stores. Every random draw of an event is derived from the seed, the
- * task and the sequence number, so restoring these two numbers resumes the simulation at the very event it
- * would have produced next, with no gap and no duplicate.
+ * <p>Sessions overlap in time, so progress is not one counter. It is the oldest session that still has events
+ * to send ({@code low}) and the position of the last event sent ({@code last}). On restart the simulator
+ * regenerates the sessions from {@code low} on and skips every event at or before {@code last}: the next event
+ * is exactly the one it would have sent, with no gap and no duplicate. Only sessions still in flight are
+ * regenerated, a bounded amount of work however long the run has been.
+ *
+ * @param eventsSent      events sent so far, duplicates and malformed ones included
+ * @param low             the oldest session with events still to send
+ * @param last            the position of the last event sent
+ * @param maxEventTimeMs  the latest event time sent, from which the closing watermark is computed
+ * @param watermarkSent   whether the closing watermark of a bounded run has been sent
  */
-public record SimulationState(long sequence, long nextEventTimeMs) {
+public record SimulationState(long eventsSent, SessionCursor low, Position last, long maxEventTimeMs,
+                              boolean watermarkSent) {
 
-    /** Offset key holding the sequence number of the next event. */
-    public static final String SEQUENCE_KEY = "sequence";
-    /** Offset key holding the event time, in epoch milliseconds, of the next event. */
-    public static final String NEXT_EVENT_TIME_KEY = "next.event.time.ms";
+    static final String EVENTS_SENT_KEY = "events.sent";
+    static final String LOW_SESSION_KEY = "low.session";
+    static final String LOW_SESSION_START_KEY = "low.session.start.ms";
+    static final String LOW_SESSION_USERS_KEY = "low.session.users.before";
+    static final String LAST_SEND_TIME_KEY = "last.send.ms";
+    static final String LAST_SESSION_KEY = "last.session";
+    static final String LAST_INDEX_KEY = "last.index";
+    static final String LAST_COPY_KEY = "last.copy";
+    static final String MAX_EVENT_TIME_KEY = "max.event.time.ms";
+    static final String WATERMARK_SENT_KEY = "watermark.sent";
 
-    /** The state of a task that has produced nothing yet. */
+    /** The state of a task that has sent nothing yet. */
     public static SimulationState initial(long startTimeMs) {
-        return new SimulationState(0L, startTimeMs);
+        return new SimulationState(0, new SessionCursor(0, startTimeMs, 0), Position.START, startTimeMs, false);
+    }
+
+    /** The state after the closing watermark. */
+    public SimulationState withWatermarkSent() {
+        return new SimulationState(eventsSent, low, last, maxEventTimeMs, true);
     }
 
     /** This state as a Connect source offset. */
     public Map<String, Object> toOffset() {
-        return Map.of(SEQUENCE_KEY, sequence, NEXT_EVENT_TIME_KEY, nextEventTimeMs);
+        Map<String, Object> offset = new HashMap<>(16);
+        offset.put(EVENTS_SENT_KEY, eventsSent);
+        offset.put(LOW_SESSION_KEY, low.index());
+        offset.put(LOW_SESSION_START_KEY, low.startMs());
+        offset.put(LOW_SESSION_USERS_KEY, low.usersBefore());
+        offset.put(LAST_SEND_TIME_KEY, last.sendTimeMs());
+        offset.put(LAST_SESSION_KEY, last.session());
+        offset.put(LAST_INDEX_KEY, (long) last.index());
+        offset.put(LAST_COPY_KEY, (long) last.copy());
+        offset.put(MAX_EVENT_TIME_KEY, maxEventTimeMs);
+        offset.put(WATERMARK_SENT_KEY, watermarkSent);
+        return offset;
     }
 
     /**
@@ -34,15 +66,29 @@ public record SimulationState(long sequence, long nextEventTimeMs) {
      * @throws ConnectException naming the key when the offset does not have the expected shape
      */
     public static SimulationState fromOffset(Map<String, ?> offset) {
-        return new SimulationState(nonNegativeLong(offset, SEQUENCE_KEY), nonNegativeLong(offset, NEXT_EVENT_TIME_KEY));
+        SessionCursor low = new SessionCursor(number(offset, LOW_SESSION_KEY, 0), number(offset, LOW_SESSION_START_KEY, 0),
+                number(offset, LOW_SESSION_USERS_KEY, 0));
+        Position last = new Position(number(offset, LAST_SEND_TIME_KEY, Long.MIN_VALUE),
+                number(offset, LAST_SESSION_KEY, -1), (int) number(offset, LAST_INDEX_KEY, -1),
+                (int) number(offset, LAST_COPY_KEY, -1));
+        if (!(offset.get(WATERMARK_SENT_KEY) instanceof Boolean watermarkSent)) {
+            throw invalid(offset, "a boolean '" + WATERMARK_SENT_KEY + "'");
+        }
+        return new SimulationState(number(offset, EVENTS_SENT_KEY, 0), low, last,
+                number(offset, MAX_EVENT_TIME_KEY, 0), watermarkSent);
     }
 
-    private static long nonNegativeLong(Map<String, ?> offset, String key) {
+    private static long number(Map<String, ?> offset, String key, long minimum) {
         // Offsets come back through the worker's JSON converter, so integers may be Integer or Long.
-        if (!(offset.get(key) instanceof Number number) || number.longValue() < 0) {
-            throw new ConnectException("Source offset " + offset + " must hold a non-negative integer '" + key
-                    + "'; reset the connector's offsets or correct them with PATCH /connectors/{name}/offsets");
+        if (!(offset.get(key) instanceof Number number) || number instanceof Double || number instanceof Float
+                || number.longValue() < minimum) {
+            throw invalid(offset, "an integer '" + key + "' of at least " + minimum);
         }
         return number.longValue();
+    }
+
+    private static ConnectException invalid(Map<String, ?> offset, String expected) {
+        return new ConnectException("Source offset " + offset + " must hold " + expected
+                + "; reset the connector's offsets or correct them with PATCH /connectors/{name}/offsets");
     }
 }

@@ -1,96 +1,102 @@
 package dev.segmentation.simulator.journey;
 
+import static dev.segmentation.simulator.journey.TestJourneys.START;
+import static dev.segmentation.simulator.journey.TestJourneys.run;
+import static dev.segmentation.simulator.journey.TestJourneys.settings;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
 class JourneySimulatorTest {
 
-    private static final long START = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
-
-    private static List<SimulatedEvent> run(JourneySimulator simulator, SimulationState from, int count) {
-        List<SimulatedEvent> events = new ArrayList<>();
-        SimulationState state = from;
-        for (int i = 0; i < count; i++) {
-            JourneySimulator.Step step = simulator.next(state);
-            events.add(step.event());
-            state = step.nextState();
-        }
-        return events;
-    }
+    private static final Imperfections SOME_OF_EVERYTHING = new Imperfections(0.05, 1_800_000, 0.05, 60_000, 0.05, 0.05);
 
     @Test
     void sameSeedGivesSameEventsAndOtherSeedDoesNot() {
-        List<SimulatedEvent> first = run(new JourneySimulator(7, 0, 600), SimulationState.initial(START), 200);
-        List<SimulatedEvent> again = run(new JourneySimulator(7, 0, 600), SimulationState.initial(START), 200);
-        List<SimulatedEvent> other = run(new JourneySimulator(8, 0, 600), SimulationState.initial(START), 200);
+        List<PlannedEvent> first = run(new JourneySimulator(settings(7, Imperfections.NONE), SimulationState.initial(START)), 2_000);
+        List<PlannedEvent> again = run(new JourneySimulator(settings(7, Imperfections.NONE), SimulationState.initial(START)), 2_000);
+        List<PlannedEvent> other = run(new JourneySimulator(settings(8, Imperfections.NONE), SimulationState.initial(START)), 2_000);
 
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
     }
 
     @Test
-    void resumingFromAnyStateContinuesTheUninterruptedRun() {
-        JourneySimulator simulator = new JourneySimulator(42, 1, 600);
-        List<SimulatedEvent> uninterrupted = run(simulator, SimulationState.initial(START), 100);
-
-        SimulationState state = SimulationState.initial(START);
-        for (int i = 0; i < 60; i++) {
-            state = simulator.next(state).nextState();
+    void resumingFromTheStateAfterAnyEventContinuesTheUninterruptedRun() {
+        JourneySettings settings = settings(11, SOME_OF_EVERYTHING);
+        JourneySimulator uninterrupted = new JourneySimulator(settings, SimulationState.initial(START));
+        List<PlannedEvent> expected = new java.util.ArrayList<>();
+        List<SimulationState> states = new java.util.ArrayList<>();
+        for (int i = 0; i < 6_000; i++) {
+            expected.add(uninterrupted.next());
+            states.add(uninterrupted.state());
         }
-        SimulationState restored = SimulationState.fromOffset(state.toOffset());
-        List<SimulatedEvent> resumed = run(new JourneySimulator(42, 1, 600), restored, 40);
-
-        assertThat(resumed).isEqualTo(uninterrupted.subList(60, 100));
+        SplittableRandom cuts = new SplittableRandom(3);
+        for (int cut = 0; cut < 60; cut++) {
+            int after = cuts.nextInt(5_800);
+            // Through the offset map, as the worker stores it.
+            SimulationState restored = SimulationState.fromOffset(states.get(after).toOffset());
+            List<PlannedEvent> resumed = run(new JourneySimulator(settings, restored), 150);
+            assertThat(resumed).as("resumed after event %d", after).isEqualTo(expected.subList(after + 1, after + 151));
+        }
     }
 
     @Test
-    void eventTimesIncreaseAndIdsAreUniqueAcrossTasks() {
-        List<SimulatedEvent> task0 = run(new JourneySimulator(42, 0, 600), SimulationState.initial(START), 1000);
-        List<SimulatedEvent> task1 = run(new JourneySimulator(42, 1, 600), SimulationState.initial(START), 1000);
+    void imperfectionsChangeHowEventsAreSentNeverWhichJourneysHappen() {
+        List<PlannedEvent> perfect = run(new JourneySimulator(settings(5, Imperfections.NONE), SimulationState.initial(START)), 3_000);
+        Imperfections briefDelays = new Imperfections(0.05, 60_000, 0.05, 10_000, 0.05, 0.05);
+        List<PlannedEvent> imperfect = run(new JourneySimulator(settings(5, briefDelays), SimulationState.initial(START)), 3_500);
 
-        for (int i = 1; i < task0.size(); i++) {
-            assertThat(task0.get(i).eventTimeMs()).isGreaterThan(task0.get(i - 1).eventTimeMs());
+        Map<String, PlannedEvent> imperfectById = new HashMap<>();
+        imperfect.forEach(event -> imperfectById.putIfAbsent(event.eventId(), event));
+        // Every perfect event sent early enough to be overtaken by nothing exists in the imperfect run too.
+        for (PlannedEvent event : perfect.subList(0, 2_000)) {
+            PlannedEvent twin = imperfectById.get(event.eventId());
+            assertThat(twin).as(event.eventId()).isNotNull();
+            assertThat(twin.eventTimeMs()).isEqualTo(event.eventTimeMs());
+            assertThat(twin.type()).isEqualTo(event.type());
         }
-        HashSet<Object> ids = new HashSet<>();
-        HashSet<Object> users = new HashSet<>();
-        for (SimulatedEvent event : concat(task0, task1)) {
-            ids.add(event.value().get("event_id"));
-            users.add(event.userId());
-            assertThat(event.value().get("user_id")).isEqualTo(event.userId());
-            assertThat(((java.util.Date) event.value().get("event_time")).getTime()).isEqualTo(event.eventTimeMs());
-        }
-        assertThat(ids).hasSize(2000);
-        assertThat(users).hasSize(2000);
     }
 
     @Test
-    void arrivalRateAndAttributeSkewMatchTheConfiguration() {
-        int events = 20_000;
-        List<SimulatedEvent> run = run(new JourneySimulator(3, 0, 600), SimulationState.initial(START), events);
+    void imperfectionsComeInTheConfiguredShares() {
+        Imperfections wanted = new Imperfections(0.10, 600_000, 0.05, 30_000, 0.04, 0.02);
+        List<PlannedEvent> events = run(new JourneySimulator(settings(9, wanted), SimulationState.initial(START)), 40_000);
 
-        double hours = (run.get(events - 1).eventTimeMs() - START) / 3_600_000.0;
-        assertThat(events / hours).isCloseTo(600.0, within(600.0 * 0.03));
+        long duplicates = events.size() - events.stream().map(PlannedEvent::eventId).distinct().count();
+        long malformed = events.stream().filter(PlannedEvent::malformed).count();
+        long delayed = events.stream().filter(e -> e.position().sendTimeMs() > e.eventTimeMs()).count();
+        long beyondDisorder = events.stream().filter(e -> e.position().sendTimeMs() - e.eventTimeMs() > 30_000).count();
+        int n = events.size();
 
-        Map<Object, Integer> languages = new HashMap<>();
-        run.forEach(event -> languages.merge(event.value().get("preferred_language"), 1, Integer::sum));
-        assertThat(languages.get("en") / (double) events).isCloseTo(0.45, within(0.015));
-        assertThat(languages.get("ja") / (double) events).isCloseTo(0.05, within(0.01));
-        run.forEach(event -> assertThat((int) event.value().get("age")).isBetween(18, 80));
-        run.forEach(event -> assertThat((String) event.value().get("email_masked"))
-                .endsWith("@" + event.value().get("email_domain")));
+        assertThat((double) duplicates / n).isBetween(0.03, 0.05);
+        assertThat((double) malformed / n).isBetween(0.015, 0.025);
+        assertThat((double) delayed / n).isBetween(0.13, 0.17);
+        // Out-of-order delays stop at 30 s; only late events go further, and never past 10 minutes.
+        assertThat((double) beyondDisorder / n).isBetween(0.08, 0.11);
+        assertThat(events).allSatisfy(e -> assertThat(e.position().sendTimeMs() - e.eventTimeMs()).isBetween(0L, 600_001L));
+        // Sending order is the total order of positions.
+        for (int i = 1; i < n; i++) {
+            assertThat(events.get(i).position()).isGreaterThan(events.get(i - 1).position());
+        }
     }
 
-    private static List<SimulatedEvent> concat(List<SimulatedEvent> a, List<SimulatedEvent> b) {
-        List<SimulatedEvent> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+    @Test
+    void tasksSimulateDisjointUsers() {
+        JourneySettings task0 = settings(4, Imperfections.NONE);
+        JourneySettings task1 = new JourneySettings(4, 1, 600, 1_800, 6, 0.2, 0.45, 0.8, TestJourneys.PROFILES,
+                Imperfections.NONE);
+        List<PlannedEvent> first = run(new JourneySimulator(task0, SimulationState.initial(START)), 1_000);
+        List<PlannedEvent> second = run(new JourneySimulator(task1, SimulationState.initial(START)), 1_000);
+
+        assertThat(first).extracting(PlannedEvent::userId).allMatch(id -> id.startsWith("u0-"));
+        assertThat(second).extracting(PlannedEvent::userId).allMatch(id -> id.startsWith("u1-"));
+        assertThat(second).extracting(PlannedEvent::eventId).doesNotContainAnyElementsOf(
+                first.stream().map(PlannedEvent::eventId).toList());
     }
 }

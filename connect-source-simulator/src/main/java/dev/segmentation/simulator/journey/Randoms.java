@@ -1,0 +1,25 @@
+package dev.segmentation.simulator.journey;
+
+import java.util.SplittableRandom;
+
+/**
+ * Independent random streams keyed by numbers. Drawing every decision from a stream keyed by what it is about
+ * (a user, a session) rather than from one generator carried along is what lets a restarted task regenerate
+ * exactly the events it would have produced.
+ */
+final class Randoms {
+
+    private Randoms() {
+    }
+
+    static SplittableRandom of(long seed, int task, long stream, long index) {
+        // SplittableRandom mixes its seed thoroughly, so odd-multiplier combinations keep the streams apart.
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + task * 0xC2B2AE3D27D4EB4FL
+                + stream * 0x165667B19E3779F9L + index);
+    }
+
+    /** An exponentially distributed duration with the given mean, at least one millisecond. */
+    static long exponentialMs(SplittableRandom random, double meanMs) {
+        return Math.max(1L, Math.round(-meanMs * Math.log(1.0 - random.nextDouble())));
+    }
+}

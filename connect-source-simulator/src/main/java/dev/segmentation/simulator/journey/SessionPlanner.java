@@ -1,0 +1,187 @@
+package dev.segmentation.simulator.journey;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+import org.apache.kafka.connect.data.Struct;
+
+/**
+ * Plans one session as a pure function of its {@link SessionCursor}: a new user's registration or a returning
+ * user's visit, then sign-in, item views, cart additions, a check-out, and a sign-out unless abandoned.
+ *
+ * <p>The session's own random stream decides the journey; a second stream decides the imperfections, so turning
+ * late or duplicate events on changes how events are sent, never which journeys happen.
+ */
+final class SessionPlanner {
+
+    private static final long SESSION_STREAM = 0x5EED_0003L;
+    private static final long IMPERFECTION_STREAM = 0x5EED_0004L;
+    private static final long RETURNING_STREAM = 0x5EED_0005L;
+    private static final int MAX_VIEWS = 50;
+    /** Think time between two views is capped, which bounds how long a session can last. */
+    private static final long MAX_THINK_MS = 10 * 60_000L;
+    private static final Weighted PAYMENT_METHODS = Weighted.parse("card:62,paypal:18,apple_pay:9,google_pay:7,"
+            + "bank_transfer:4");
+
+    private final JourneySettings settings;
+    private final Population population;
+    private final Catalog catalog;
+
+    SessionPlanner(JourneySettings settings) {
+        this.settings = settings;
+        this.population = new Population(settings);
+        this.catalog = new Catalog(settings.seed());
+    }
+
+    /** The session's events, in event-time order, and the cursor of the next session. */
+    PlannedSession plan(SessionCursor cursor) {
+        SplittableRandom random = Randoms.of(settings.seed(), settings.taskIndex(), SESSION_STREAM, cursor.index());
+        long gapMs = Randoms.exponentialMs(random, settings.meanSessionGapMs());
+        boolean newUser = cursor.usersBefore() == 0 || random.nextDouble() < settings.newUserShare();
+        UserProfile user = newUser ? population.user(cursor.usersBefore()) : returningUser(cursor);
+        SessionCursor next = new SessionCursor(cursor.index() + 1, cursor.startMs() + gapMs,
+                cursor.usersBefore() + (newUser ? 1 : 0));
+        return new PlannedSession(new Journey(cursor, user, random).walk(newUser), next);
+    }
+
+    /**
+     * Picks who comes back: recent users more often than old ones (so old users drift to at-risk and dormant),
+     * and engaged users more often than casual ones.
+     */
+    private UserProfile returningUser(SessionCursor cursor) {
+        SplittableRandom random = Randoms.of(settings.seed(), settings.taskIndex(), RETURNING_STREAM, cursor.index());
+        UserProfile candidate = null;
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long index = Math.min(cursor.usersBefore() - 1,
+                    (long) (cursor.usersBefore() * Math.cbrt(random.nextDouble())));
+            candidate = population.user(index);
+            if (random.nextDouble() < candidate.engagement()) {
+                break;
+            }
+        }
+        return candidate;
+    }
+
+    /** A session's events and the cursor of the session after it. */
+    record PlannedSession(List<PlannedEvent> events, SessionCursor next) {
+    }
+
+    /** Walks one session forward in event time, collecting its events. */
+    private final class Journey {
+        private final SessionCursor cursor;
+        private final UserProfile user;
+        private final SplittableRandom random;
+        private final SplittableRandom imperfections;
+        private final String sessionId;
+        private final List<PlannedEvent> events = new ArrayList<>();
+        private int eventCount;
+        private long timeMs;
+
+        Journey(SessionCursor cursor, UserProfile user, SplittableRandom random) {
+            this.cursor = cursor;
+            this.user = user;
+            this.random = random;
+            this.imperfections = Randoms.of(settings.seed(), settings.taskIndex(), IMPERFECTION_STREAM,
+                    cursor.index());
+            this.sessionId = "s" + settings.taskIndex() + "-" + cursor.index();
+            this.timeMs = cursor.startMs();
+        }
+
+        List<PlannedEvent> walk(boolean newUser) {
+            if (newUser) {
+                add(EventType.USER_REGISTRATION)
+                        .put("age", user.age())
+                        .put("email_masked", user.emailInitial() + "***@" + user.emailDomain())
+                        .put("email_domain", user.emailDomain())
+                        .put("preferred_language", user.preferredLanguage())
+                        .put("country", user.country())
+                        .put("acquisition_channel", user.acquisitionChannel())
+                        .put("device", user.device());
+                after(20_000);
+            }
+            String device = random.nextDouble() < 0.8 ? user.device() : settings.profiles().devices().draw(random);
+            add(EventType.SIGN_IN).put("session_id", sessionId).put("device", device);
+
+            String cartId = "c" + settings.taskIndex() + "-" + cursor.index();
+            double eagerness = 0.5 + user.engagement();
+            double addChance = Math.min(1.0, settings.addToCartProbability() * eagerness);
+            double continueChance = 1.0 - 1.0 / settings.meanViewsPerSession();
+            long cartTotal = 0;
+            int cartUnits = 0;
+            int views = 0;
+            do {
+                timeMs += Math.min(MAX_THINK_MS, Randoms.exponentialMs(random, 30_000));
+                Catalog.Item item = catalog.draw(random);
+                add(EventType.ITEM_VIEW).put("session_id", sessionId).put("item_id", item.id())
+                        .put("category", item.category()).put("price_cents", item.priceCents());
+                views++;
+                if (random.nextDouble() < addChance) {
+                    after(8_000);
+                    int quantity = random.nextDouble() < 0.8 ? 1 : random.nextInt(2, 5);
+                    add(EventType.ADD_TO_CART).put("session_id", sessionId).put("cart_id", cartId)
+                            .put("item_id", item.id()).put("quantity", quantity).put("price_cents", item.priceCents());
+                    cartTotal += quantity * item.priceCents();
+                    cartUnits += quantity;
+                }
+            } while (views < MAX_VIEWS && random.nextDouble() < continueChance);
+
+            if (cartUnits > 0 && random.nextDouble() < Math.min(1.0, settings.checkOutProbability() * eagerness)) {
+                after(45_000);
+                add(EventType.CHECK_OUT).put("session_id", sessionId).put("cart_id", cartId)
+                        .put("payment_method", PAYMENT_METHODS.draw(random)).put("item_count", cartUnits)
+                        .put("total_cents", cartTotal);
+            }
+            if (random.nextDouble() < settings.signOutProbability()) {
+                after(15_000);
+                add(EventType.SIGN_OUT).put("session_id", sessionId);
+            }
+            return events;
+        }
+
+        private void after(double meanMs) {
+            timeMs += Randoms.exponentialMs(random, meanMs);
+        }
+
+        /** Adds an event at the current time and returns its value for the caller to fill. */
+        private Struct add(EventType type) {
+            int index = eventCount++;
+            Struct value = new Struct(EventSchemas.of(type))
+                    .put("event_id", eventId(index))
+                    .put("user_id", user.userId())
+                    .put("event_time", new Date(timeMs))
+                    .put("schema_version", EventSchemas.SCHEMA_VERSION);
+            Imperfections wanted = settings.imperfections();
+            double u = imperfections.nextDouble();
+            long delayMs = 0;
+            boolean malformed = false;
+            boolean duplicate = false;
+            if ((u -= wanted.lateFraction()) < 0) {
+                delayMs = 1 + imperfections.nextLong(Math.max(1, wanted.maxLatenessMs()));
+            } else if ((u -= wanted.outOfOrderFraction()) < 0) {
+                delayMs = 1 + imperfections.nextLong(Math.max(1, wanted.maxDisorderMs()));
+            } else if ((u -= wanted.duplicateFraction()) < 0) {
+                duplicate = true;
+            } else if (u - wanted.malformedFraction() < 0) {
+                malformed = true;
+            }
+            long sendMs = timeMs + delayMs;
+            events.add(new PlannedEvent(new Position(sendMs, cursor.index(), index, 0), type, user.userId(), timeMs,
+                    value, malformed));
+            if (duplicate) {
+                events.add(new PlannedEvent(new Position(sendMs, cursor.index(), index, 1), type, user.userId(),
+                        timeMs, value, false));
+            }
+            return value;
+        }
+
+        private String eventId(int index) {
+            byte[] name = (settings.seed() + "/" + settings.taskIndex() + "/" + cursor.index() + "/" + index)
+                    .getBytes(StandardCharsets.UTF_8);
+            return UUID.nameUUIDFromBytes(name).toString();
+        }
+    }
+}
