@@ -100,13 +100,13 @@ public final class UserEventSourceConnectorConfig extends AbstractConfig {
         ConfigDef def = new ConfigDef();
         int order = 0;
         for (EventType type : EventType.values()) {
-            def.define(topicConfig(type), Type.STRING, type.defaultTopic(),
-                    new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+            def.define(topicConfig(type), Type.STRING, type.defaultTopic(), new TopicNameValidator(false),
+                    Importance.HIGH,
                     "Topic that receives " + type.defaultTopic() + " events.", GROUP_TOPICS, ++order, Width.MEDIUM,
                     "Topic of " + type.defaultTopic() + " events");
         }
-        def.define(TOPIC_MALFORMED_CONFIG, Type.STRING, "", Importance.LOW, TOPIC_MALFORMED_DOC, GROUP_TOPICS,
-                        ++order, Width.MEDIUM, "Malformed-events topic")
+        def.define(TOPIC_MALFORMED_CONFIG, Type.STRING, "", new TopicNameValidator(true), Importance.LOW,
+                        TOPIC_MALFORMED_DOC, GROUP_TOPICS, ++order, Width.MEDIUM, "Malformed-events topic")
                 .define(TOPIC_PARTITIONS_CONFIG, Type.INT, TOPIC_PARTITIONS_DEFAULT, Range.between(1, 10_000),
                         Importance.MEDIUM, TOPIC_PARTITIONS_DOC, GROUP_TOPICS, ++order, Width.SHORT,
                         "Partitions per topic");
@@ -212,6 +212,30 @@ public final class UserEventSourceConnectorConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "empty or an ISO-8601 instant, e.g. 2026-01-01T00:00:00Z";
+        }
+    }
+
+    /** Accepts a legal Kafka topic name (and, where allowed, an empty value), naming the rule it breaks. */
+    static final class TopicNameValidator implements ConfigDef.Validator {
+        private static final java.util.regex.Pattern LEGAL = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+        private final boolean emptyAllowed;
+
+        TopicNameValidator(boolean emptyAllowed) {
+            this.emptyAllowed = emptyAllowed;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String topic = value == null ? "" : ((String) value).trim();
+            if (topic.isEmpty() ? !emptyAllowed : !LEGAL.matcher(topic).matches() || topic.equals(".")
+                    || topic.equals("..")) {
+                throw new ConfigException(name, value, "must be " + this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (emptyAllowed ? "empty or " : "") + "a topic name of letters, digits, '.', '_' and '-'";
         }
     }
 }

@@ -68,6 +68,8 @@ class UserEventSourceConnectorTest {
                 .get("topic.partitions")).singleElement().asString().contains("topic.creation.default.partitions");
         assertThat(errors(Map.of("users.languages", "en:60,de")).get("users.languages"))
                 .singleElement().asString().contains("'de' is not of the form value:weight");
+        assertThat(errors(Map.of("topic.item.view", "views?")).get("topic.item.view"))
+                .singleElement().asString().contains("letters, digits");
         assertThat(errors(Map.of("users.age.bands", "18-24:1,44:2")).get("users.age.bands"))
                 .singleElement().asString().contains("must look like 25-34");
     }
@@ -95,9 +97,12 @@ class UserEventSourceConnectorTest {
     }
 
     @Test
-    void everyKeyIsDocumentedGroupedAndNamed() {
+    void everyKeyIsDocumentedGroupedNamedAndValidated() {
         for (ConfigDef.ConfigKey key : UserEventSourceConnectorConfig.CONFIG_DEF.configKeys().values()) {
             assertThat(key.documentation).as(key.name).isNotBlank();
+            if (!key.name.equals(UserEventSourceConnectorConfig.SEED_CONFIG)) {
+                assertThat(key.validator).as("validator of %s (any long is a valid seed)", key.name).isNotNull();
+            }
             assertThat(key.group).as(key.name).isNotBlank();
             assertThat(key.displayName).as(key.name).isNotBlank().isNotEqualTo(key.name);
         }
