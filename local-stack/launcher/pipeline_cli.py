@@ -5,6 +5,7 @@
     ./pipeline up       start the stack (Kafka, PostgreSQL, registry, Connect, Streams)
     ./pipeline status   each part's state, address and memory, and the connectors' states
     ./pipeline down     stop everything (add --purge to delete the stack's data too)
+    ./pipeline docs     regenerate the README's configuration reference from the code
 """
 from __future__ import annotations
 
@@ -141,6 +142,14 @@ def test() -> int:
     return subprocess.run(["mvn", "-B", "verify"], cwd=REPO).returncode
 
 
+def docs() -> int:
+    """Regenerates the README's configuration reference from the ConfigDefs."""
+    check_prerequisites()
+    return subprocess.run(["mvn", "-B", "-q", "-pl", "local-stack", "-am", "test", "-Dtest=ConfigReferenceTest",
+                           "-Dsurefire.failIfNoSpecifiedTests=false", "-Dconfig.reference.update=true"],
+                          cwd=REPO).returncode
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pipeline", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -154,6 +163,7 @@ def main(argv: list[str]) -> int:
     deploy_parser = commands.add_parser("deploy", help="PUT connector-configs/<name>.json to the worker")
     deploy_parser.add_argument("names", nargs="+")
     commands.add_parser("test", help="run all tests")
+    commands.add_parser("docs", help="regenerate the README's configuration reference")
     args = parser.parse_args(argv)
     try:
         if args.command == "up":
@@ -168,6 +178,8 @@ def main(argv: list[str]) -> int:
             deploy(args.names)
         elif args.command == "test":
             return test()
+        elif args.command == "docs":
+            return docs()
         return 0
     except StackError as error:
         print(f"pipeline: {error}", file=sys.stderr)
