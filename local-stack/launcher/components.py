@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import time
 import uuid
+import zipfile
 from pathlib import Path
 
 import postgres
@@ -154,6 +155,18 @@ class SchemaRegistry(Component):
         return self.settings.registry_url
 
 
+def install_bundle(plugins: Path) -> Path:
+    """Unpacks this project's plugin archive into a plugin.path directory, as a user installs it."""
+    archives = sorted((REPO / "plugin-archive" / "target").glob("*.zip"))
+    if not archives:
+        raise StackError("The plugin archive is missing: run `mvn -B -DskipTests package` at the repository root")
+    shutil.rmtree(plugins, ignore_errors=True)
+    plugins.mkdir(parents=True)
+    with zipfile.ZipFile(archives[-1]) as archive:
+        archive.extractall(plugins)
+    return plugins
+
+
 class ConnectWorker(Component):
     """A Kafka Connect worker in distributed mode, with the bundle and the sink plugins on its plugin path."""
 
@@ -176,7 +189,7 @@ class ConnectWorker(Component):
             "offset.storage.replication.factor": 1,
             "status.storage.replication.factor": 1,
             "offset.flush.interval.ms": 1000,
-            "plugin.path": STACK_BUILD / "plugins",
+            "plugin.path": f"{STACK_BUILD / 'plugins'},{install_bundle(self.settings.home / 'plugins')}",
             # The Snowflake plugin ships Confluent's AvroConverter without a service manifest, so the worker
             # must scan for it; our own plugins are also listed in META-INF/services.
             "plugin.discovery": "hybrid_warn",

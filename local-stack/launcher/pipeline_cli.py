@@ -6,6 +6,7 @@
     ./pipeline status   each part's state, address and memory, and the connectors' states
     ./pipeline down     stop everything (add --purge to delete the stack's data too)
     ./pipeline docs     regenerate the README's configuration reference from the code
+    ./pipeline bench simulator   the simulator against kafka-producer-perf-test, on the local stack
 """
 from __future__ import annotations
 
@@ -142,6 +143,25 @@ def test() -> int:
     return subprocess.run(["mvn", "-B", "verify"], cwd=REPO).returncode
 
 
+BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark"}
+
+
+def bench(which: str, events: int) -> int:
+    """Starts the stack if needed and runs a benchmark against it, baseline and ours in the same run."""
+    settings = up()
+    busy = connect_api.connectors(settings.connect_url)
+    if busy:
+        say(f"Note: connectors {', '.join(busy)} are running too and share the CPU; "
+            "`./pipeline down` first for clean figures.")
+    tools = components.kafka_classpath()
+    command = components.java("1g", [str(REPO / "local-stack" / "target" / "classes"), *tools], BENCHMARKS[which],
+                              "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,
+                              "--registry", settings.registry_url, "--tools-classpath", ":".join(tools),
+                              "--events", str(events))
+    say(f"Running the {which} benchmark with {events:,} events ...")
+    return subprocess.run(command).returncode
+
+
 def docs() -> int:
     """Regenerates the README's configuration reference from the ConfigDefs."""
     check_prerequisites()
@@ -164,6 +184,9 @@ def main(argv: list[str]) -> int:
     deploy_parser.add_argument("names", nargs="+")
     commands.add_parser("test", help="run all tests")
     commands.add_parser("docs", help="regenerate the README's configuration reference")
+    bench_parser = commands.add_parser("bench", help="benchmark a stage against Kafka's own perf tool")
+    bench_parser.add_argument("which", choices=sorted(BENCHMARKS))
+    bench_parser.add_argument("--events", type=int, default=1_000_000, help="events to send")
     args = parser.parse_args(argv)
     try:
         if args.command == "up":
@@ -180,6 +203,8 @@ def main(argv: list[str]) -> int:
             return test()
         elif args.command == "docs":
             return docs()
+        elif args.command == "bench":
+            return bench(args.which, args.events)
         return 0
     except StackError as error:
         print(f"pipeline: {error}", file=sys.stderr)

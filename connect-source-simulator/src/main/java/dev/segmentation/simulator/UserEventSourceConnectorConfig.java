@@ -68,7 +68,9 @@ public final class UserEventSourceConnectorConfig extends AbstractConfig {
 
     public static final String CLOCK_START_CONFIG = "clock.start";
     private static final String CLOCK_START_DOC = "Event time of the first simulated event, as an ISO-8601 instant "
-            + "(2026-01-01T00:00:00Z). Empty means the moment the task first starts. Required for backfill.";
+            + "(2026-01-01T00:00:00Z). Empty means the moment the task first starts. Required for backfill. Brokers "
+            + "expire records by their timestamp, so for event times older than the topics' retention set "
+            + "retention.ms=-1 on them (topic.creation.default.retention.ms), or the records are deleted as they land.";
 
     public static final String CLOCK_END_CONFIG = "clock.end";
     private static final String CLOCK_END_DOC = "Event time at which the simulation stops, as an ISO-8601 instant. "

@@ -152,8 +152,15 @@ class UserEventSourceConnectorIT {
                 sent.add(record.topic() + "/" + avro.decode(record.value()).get("event_id"));
             }
         }
-        assertThat(sent).hasSize(6_000).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(expectedEvents(config, 0, 1, 6_000));
+        List<String> expected = expectedEvents(config, 0, 1, 6_000);
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < expected.size(); i++) {
+            if (!sent.contains(expected.get(i))) {
+                missing.add(i);
+            }
+        }
+        assertThat(missing).as("positions of missing events in the model's order").isEmpty();
+        assertThat(sent).hasSize(6_000).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
         connect.deleteConnector("resumed");
     }
 
@@ -192,9 +199,10 @@ class UserEventSourceConnectorIT {
         return config;
     }
 
+    /** Event times lie months back, so time-based retention would delete the records as soon as they land. */
     private static void createTopics(String prefix) {
         for (EventType type : EventType.values()) {
-            connect.kafka().createTopic(prefix + "." + type.defaultTopic(), PARTITIONS);
+            connect.kafka().createTopic(prefix + "." + type.defaultTopic(), PARTITIONS, 1, Map.of("retention.ms", "-1"));
         }
     }
 
@@ -221,7 +229,6 @@ class UserEventSourceConnectorIT {
             // Anything beyond the expected count would be a duplicate or a stray record: read a little longer.
             consumer.poll(Duration.ofSeconds(2)).forEach(records::add);
         }
-        assertThat(records.size()).as("records in %s", prefix).isGreaterThanOrEqualTo(atLeast);
         return records;
     }
 

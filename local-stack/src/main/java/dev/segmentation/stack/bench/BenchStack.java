@@ -1,0 +1,118 @@
+package dev.segmentation.stack.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The running local stack as a benchmark sees it: the Connect REST API, topic administration, and Kafka's own
+ * performance tools run as separate processes, exactly as a user would run them.
+ */
+final class BenchStack implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final String bootstrapServers;
+    final String connectUrl;
+    final String registryUrl;
+    private final String toolsClasspath;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Admin admin;
+
+    BenchStack(String bootstrapServers, String connectUrl, String registryUrl, String toolsClasspath) {
+        this.bootstrapServers = bootstrapServers;
+        this.connectUrl = connectUrl;
+        this.registryUrl = registryUrl;
+        this.toolsClasspath = toolsClasspath;
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this.admin = Admin.create(props);
+    }
+
+    /** Reads {@code --name value} pairs; the launcher passes the stack's addresses this way. */
+    static BenchStack fromArgs(Map<String, String> args) {
+        return new BenchStack(required(args, "bootstrap"), required(args, "connect"), required(args, "registry"),
+                required(args, "tools-classpath"));
+    }
+
+    static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> parsed = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+            }
+            parsed.put(args[i].substring(2), args[i + 1]);
+        }
+        return parsed;
+    }
+
+    private static String required(Map<String, String> args, String name) {
+        String value = args.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing --" + name);
+        }
+        return value;
+    }
+
+    void createTopics(Collection<String> topics, int partitions) throws InterruptedException, ExecutionException {
+        List<NewTopic> newTopics = new ArrayList<>();
+        topics.forEach(topic -> newTopics.add(new NewTopic(topic, partitions, (short) 1)
+                .configs(Map.of("message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE),
+                        // Backfilled event times lie in the past; time-based retention would delete them at once.
+                        "retention.ms", "-1"))));
+        admin.createTopics(newTopics).all().get();
+    }
+
+    void deleteTopics(Collection<String> topics) throws InterruptedException, ExecutionException {
+        admin.deleteTopics(topics).all().get();
+    }
+
+    JsonNode connect(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(connectUrl + path))
+                .method(method, publisher).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    /** Runs one of Kafka's tools (e.g. {@code org.apache.kafka.tools.ProducerPerformance}) and returns its output. */
+    List<String> runTool(String mainClass, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", toolsClasspath, mainClass));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new String(process.getInputStream().readAllBytes()).lines().toList();
+        if (process.waitFor() != 0) {
+            throw new IOException(mainClass + " failed:\n" + String.join("\n", lines));
+        }
+        return lines;
+    }
+
+    private static String javaBinary() {
+        return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
