@@ -3,6 +3,7 @@ package dev.segmentation.simulator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +51,8 @@ public class UserEventSourceTask extends SourceTask {
     private TaskSlice slice;
     private Map<String, Object> sourcePartition;
     private int[] ownedPartitions;
+    /** Topic of each event type, by ordinal: looked up once rather than per record. */
+    private String[] topics;
     private JourneySimulator simulator;
     private SimulationClock clock;
     private long endMs;
@@ -76,6 +79,7 @@ public class UserEventSourceTask extends SourceTask {
         ownedPartitions = IntStream.range(0, config.topicPartitions())
                 .filter(partition -> partition % slice.count() == slice.index())
                 .toArray();
+        topics = Arrays.stream(EventType.values()).map(config::topic).toArray(String[]::new);
         endMs = config.clockEnd().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
 
         Map<String, Object> offset = context.offsetStorageReader().offset(sourcePartition);
@@ -159,7 +163,7 @@ public class UserEventSourceTask extends SourceTask {
             }
             event.value().put("user_id", "").put("schema_version", 0);
         }
-        return new SourceRecord(sourcePartition, offset, config.topic(event.type()), partitionOf(event.userId()),
+        return new SourceRecord(sourcePartition, offset, topics[event.type().ordinal()], partitionOf(event.userId()),
                 EventSchemas.KEY, event.userId(), event.value().schema(), event.value(), event.eventTimeMs());
     }
 

@@ -83,6 +83,10 @@ public final class SimulatorBenchmark {
         config.put("value.converter", "io.confluent.connect.avro.AvroConverter");
         config.put("value.converter.schema.registry.url", stack.registryUrl);
         config.put("exactly.once.support", "required");
+        // Without Connect's own metadata the converter's schemas are smaller, and so are its per-record lookups.
+        config.put("value.converter.connect.meta.data", "false");
+        System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("simulator."))
+                .forEach(key -> config.put(key.substring("simulator.".length()), System.getProperty(key)));
         stack.connect("PUT", "/connectors/" + name + "/config", config);
         try {
             long firstNanos = 0;
