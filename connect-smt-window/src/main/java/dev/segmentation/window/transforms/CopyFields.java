@@ -91,10 +91,16 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
     private record SchemaPair(Schema source, Schema target) {
     }
 
+    /** The side the fields are copied into; they come from the other one. */
+    private final RecordSide into;
     private List<String> fields;
     private boolean overwrite;
     private String primitiveKeyField;
     private Cache<SchemaPair, Schema> schemaCache;
+
+    protected CopyFields(RecordSide into) {
+        this.into = into;
+    }
 
     @Override
     public void configure(Map<String, ?> props) {
@@ -108,8 +114,8 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
 
     @Override
     public R apply(R record) {
-        Object source = source(record);
-        Object target = target(record);
+        Object source = into.other().value(record);
+        Object target = into.value(record);
         if (source == null || target == null) {
             return record;
         }
@@ -117,7 +123,7 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
         if (copies.isEmpty()) {
             return record;
         }
-        Schema targetSchema = targetSchema(record);
+        Schema targetSchema = into.schema(record);
         return targetSchema == null
                 ? applySchemaless(record, target, copies)
                 : applyWithSchema(record, sourceSchema(record, source), targetSchema, target, copies);
@@ -139,7 +145,7 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
                     copies.put(name, map.get(name));
                 }
             }
-        } else if (!copiesPrimitiveSource()) {
+        } else if (into != RecordSide.VALUE) {
             throw new DataException(purpose() + " copies from a Struct or a Map, found " + StructValues.typeOf(source));
         } else if (fields.contains(primitiveKeyField)) {
             copies.put(primitiveKeyField, source);
@@ -155,7 +161,7 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
                 updated.put(name, value);
             }
         });
-        return newRecord(record, null, updated);
+        return into.with(record, null, updated);
     }
 
     private R applyWithSchema(R record, Schema sourceSchema, Schema targetSchema, Object target,
@@ -175,7 +181,7 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
                     && (existing == null || replaces(field.name(), existingValue, copies.get(field.name())));
             updated.put(field, copy ? copies.get(field.name()) : existingValue);
         }
-        return newRecord(record, updatedSchema, updated);
+        return into.with(record, updatedSchema, updated);
     }
 
     /**
@@ -187,7 +193,7 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
             return true;
         }
         if (!Objects.deepEquals(existing, incoming)) {
-            throw new DataException(purpose() + ": field '" + name + "' is already in the " + targetSide()
+            throw new DataException(purpose() + ": field '" + name + "' is already in the " + into
                     + " with a different value; set " + OVERWRITE_CONFIG + "=true to replace it");
         }
         return false;
@@ -195,9 +201,9 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
 
     private Schema sourceSchema(R record, Object source) {
         // A Struct carries its own schema; anything else needs the record's, for the target's new fields.
-        Schema schema = source instanceof Struct struct ? struct.schema() : recordSourceSchema(record);
+        Schema schema = source instanceof Struct struct ? struct.schema() : into.other().schema(record);
         if (schema == null || schema.type() == Schema.Type.MAP) {
-            throw new DataException(purpose() + " copies into a " + targetSide() + " with a schema, so it needs "
+            throw new DataException(purpose() + " copies into a " + into + " with a schema, so it needs "
                     + "a Struct or a primitive with a schema to copy from, found "
                     + (schema == null ? "no schema" : StructValues.describe(schema)));
         }
@@ -248,99 +254,17 @@ public abstract class CopyFields<R extends ConnectRecord<R>> implements Transfor
         return CopyFields.class.getSimpleName() + "$" + getClass().getSimpleName();
     }
 
-    /** "key" or "value", for messages. */
-    protected abstract String targetSide();
-
-    /** Whether a source that is neither a Struct nor a Map is copied whole under {@code primitive.key.field}. */
-    protected abstract boolean copiesPrimitiveSource();
-
-    protected abstract Schema recordSourceSchema(R record);
-
-    protected abstract Object source(R record);
-
-    protected abstract Schema targetSchema(R record);
-
-    protected abstract Object target(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
-
     /** Copies fields of the value into the key. A value that is neither a Struct nor a Map fails the record. */
     public static class Key<R extends ConnectRecord<R>> extends CopyFields<R> {
-
-        @Override
-        protected String targetSide() {
-            return "key";
-        }
-
-        @Override
-        protected boolean copiesPrimitiveSource() {
-            return false;
-        }
-
-        @Override
-        protected Schema recordSourceSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object source(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected Schema targetSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object target(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), updatedSchema, updatedValue,
-                    record.valueSchema(), record.value(), record.timestamp());
+        public Key() {
+            super(RecordSide.KEY);
         }
     }
 
     /** Copies fields of the key, or a primitive key whole, into the value. */
     public static class Value<R extends ConnectRecord<R>> extends CopyFields<R> {
-
-        @Override
-        protected String targetSide() {
-            return "value";
-        }
-
-        @Override
-        protected boolean copiesPrimitiveSource() {
-            return true;
-        }
-
-        @Override
-        protected Schema recordSourceSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object source(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected Schema targetSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object target(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    updatedSchema, updatedValue, record.timestamp());
+        public Value() {
+            super(RecordSide.VALUE);
         }
     }
 }

@@ -65,8 +65,13 @@ public abstract class TimestampFields<R extends ConnectRecord<R>> implements Tra
 
     private static final String PURPOSE = TimestampFields.class.getSimpleName();
 
+    private final RecordSide side;
     private List<String> fields;
     private Cache<Schema, Schema> schemaCache;
+
+    protected TimestampFields(RecordSide side) {
+        this.side = side;
+    }
 
     @Override
     public void configure(Map<String, ?> props) {
@@ -78,11 +83,11 @@ public abstract class TimestampFields<R extends ConnectRecord<R>> implements Tra
 
     @Override
     public R apply(R record) {
-        Object operand = operatingValue(record);
+        Object operand = side.value(record);
         if (operand == null) {
             return record;
         }
-        Schema schema = operatingSchema(record);
+        Schema schema = side.schema(record);
         return schema == null ? applySchemaless(record, operand) : applyWithSchema(record, schema, operand);
     }
 
@@ -94,7 +99,7 @@ public abstract class TimestampFields<R extends ConnectRecord<R>> implements Tra
                 updated.put(field, toDate(field, original.get(field)));
             }
         }
-        return newRecord(record, null, updated);
+        return side.with(record, null, updated);
     }
 
     private static Object toDate(String field, Object value) {
@@ -121,7 +126,7 @@ public abstract class TimestampFields<R extends ConnectRecord<R>> implements Tra
             // Only a converted field can hold a Long where the new schema expects a timestamp.
             updated.put(field, value instanceof Long millis && isTimestamp(field.schema()) ? new Date(millis) : value);
         }
-        return newRecord(record, updatedSchema, updated);
+        return side.with(record, updatedSchema, updated);
     }
 
     private Schema timestampSchema(Schema schema) {
@@ -170,49 +175,17 @@ public abstract class TimestampFields<R extends ConnectRecord<R>> implements Tra
         schemaCache = null;
     }
 
-    protected abstract Schema operatingSchema(R record);
-
-    protected abstract Object operatingValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
-
     /** Converts fields of the record key; the value is passed on untouched, even when it is null. */
     public static class Key<R extends ConnectRecord<R>> extends TimestampFields<R> {
-
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), updatedSchema, updatedValue,
-                    record.valueSchema(), record.value(), record.timestamp());
+        public Key() {
+            super(RecordSide.KEY);
         }
     }
 
     /** Converts fields of the record value; the key is passed on untouched. */
     public static class Value<R extends ConnectRecord<R>> extends TimestampFields<R> {
-
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    updatedSchema, updatedValue, record.timestamp());
+        public Value() {
+            super(RecordSide.VALUE);
         }
     }
 }
