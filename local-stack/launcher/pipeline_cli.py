@@ -7,6 +7,7 @@
     ./pipeline down     stop everything (add --purge to delete the stack's data too)
     ./pipeline docs     regenerate the README's configuration reference from the code
     ./pipeline bench simulator   the simulator against kafka-producer-perf-test, on the local stack
+    ./pipeline bench streams     the Streams stage against kafka-consumer-perf-test, on the local stack
 """
 from __future__ import annotations
 
@@ -143,7 +144,8 @@ def test() -> int:
     return subprocess.run(["mvn", "-B", "verify"], cwd=REPO).returncode
 
 
-BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark"}
+BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark",
+              "streams": "dev.segmentation.stack.bench.StreamsBenchmark"}
 
 
 def bench(which: str, events: int) -> int:
@@ -157,6 +159,7 @@ def bench(which: str, events: int) -> int:
     command = components.java("1g", [str(REPO / "local-stack" / "target" / "classes"), *tools], BENCHMARKS[which],
                               "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,
                               "--registry", settings.registry_url, "--tools-classpath", ":".join(tools),
+                              "--app-classpath", ":".join(components.module_classpath("connect-smt-window")),
                               "--events", str(events))
     say(f"Running the {which} benchmark with {events:,} events ...")
     return subprocess.run(command).returncode
