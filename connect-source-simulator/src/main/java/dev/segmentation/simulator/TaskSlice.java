@@ -36,8 +36,17 @@ record TaskSlice(int index, int count) {
         }
     }
 
+    /**
+     * The source partition, as a HashMap on purpose: the worker finds a task's offset by the partition's serialized
+     * bytes, and while Map.of iterates in an order that changes from JVM to JVM, a HashMap of the same keys always
+     * iterates alike, and alike with the maps the worker itself reads back from the offsets topic. With Map.of a
+     * restarted worker could miss the offset and start the simulation over.
+     */
     Map<String, Object> sourcePartition() {
-        return Map.of(PARTITION_TASK_KEY, index, PARTITION_TASKS_KEY, count);
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(PARTITION_TASK_KEY, index);
+        partition.put(PARTITION_TASKS_KEY, count);
+        return partition;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,7 +55,7 @@ final class BenchStack implements AutoCloseable {
     }
 
     static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> parsed = new java.util.HashMap<>();
+        Map<String, String> parsed = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
@@ -77,6 +80,28 @@ final class BenchStack implements AutoCloseable {
                         // Backfilled event times lie in the past; time-based retention would delete them at once.
                         "retention.ms", "-1"))));
         admin.createTopics(newTopics).all().get();
+    }
+
+    /** The end offset of every partition of the given topics. */
+    Map<TopicPartition, Long> endOffsets(Collection<String> topics, int partitions)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (String topic : topics) {
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
+    }
+
+    /** The offsets a consumer group has committed. */
+    Map<TopicPartition, Long> committedOffsets(String group) throws InterruptedException, ExecutionException {
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                .forEach((partition, offset) -> committed.put(partition, offset == null ? 0 : offset.offset()));
+        return committed;
     }
 
     void deleteTopics(Collection<String> topics) throws InterruptedException, ExecutionException {

@@ -10,10 +10,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -43,7 +39,7 @@ public final class StreamsBenchmark {
             stack.createTopics(inputs, BenchSimulator.PARTITIONS);
             System.out.printf("Filling the event topics with %,d simulated events ...%n", events);
             BenchSimulator.backfill(stack, run, events);
-            long records = endOffsets(stack, inputs).values().stream().mapToLong(Long::longValue).sum();
+            long records = stack.endOffsets(inputs, BenchSimulator.PARTITIONS).values().stream().mapToLong(Long::longValue).sum();
 
             double perfRate = runConsumerPerfTest(stack, run, events);
             AppRun app = runApplication(stack, run, inputs, appClasspath);
@@ -98,22 +94,20 @@ public final class StreamsBenchmark {
             props.store(out, "segmentation benchmark");
         }
 
-        Map<TopicPartition, Long> ends = endOffsets(stack, inputs);
+        Map<TopicPartition, Long> ends = stack.endOffsets(inputs, BenchSimulator.PARTITIONS);
         Process process = new ProcessBuilder(javaBinary(), "-Xmx1g", "-cp", classpath,
                 "dev.segmentation.window.SegmentationApp", file.toString())
                 .redirectErrorStream(true).redirectOutput(stateDir.resolveSibling(run + "-app.log").toFile()).start();
-        try (Admin admin = admin(stack)) {
+        try {
             long firstNanos = 0;
             long firstDone = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
             while (System.nanoTime() < deadline && process.isAlive()) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(run + "-app").partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, Long> committed = stack.committedOffsets(run + "-app");
                 long done = 0;
                 boolean all = true;
                 for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                    OffsetAndMetadata offset = committed.get(end.getKey());
-                    long position = offset == null ? 0 : offset.offset();
+                    long position = committed.getOrDefault(end.getKey(), 0L);
                     done += position;
                     all &= position >= end.getValue();
                 }
@@ -136,26 +130,6 @@ public final class StreamsBenchmark {
             process.destroy();
             process.waitFor();
         }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(BenchStack stack, List<String> topics) throws Exception {
-        try (Admin admin = admin(stack)) {
-            Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-            for (String topic : topics) {
-                for (int p = 0; p < BenchSimulator.PARTITIONS; p++) {
-                    request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-            }
-            Map<TopicPartition, Long> ends = new java.util.HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            return ends;
-        }
-    }
-
-    private static Admin admin(BenchStack stack) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers);
-        return Admin.create(props);
     }
 
     /** User plus system CPU time of a process, from /proc (Linux). */
