@@ -17,8 +17,7 @@ import java.util.TreeMap;
 public final class JourneySimulator {
 
     private final SessionPlanner planner;
-    private final PriorityQueue<PlannedEvent> queue =
-            new PriorityQueue<>((a, b) -> a.position().compareTo(b.position()));
+    private final PriorityQueue<PlannedEvent> queue = new PriorityQueue<>();
     /** Sessions with events still queued, by number, each with its cursor and how many events remain. */
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
     private final Position resumeAfter;

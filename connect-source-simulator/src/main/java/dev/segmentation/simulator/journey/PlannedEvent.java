@@ -13,7 +13,13 @@ import org.apache.kafka.connect.data.Struct;
  * @param malformed   whether it must be sent malformed
  */
 public record PlannedEvent(Position position, EventType type, String userId, long eventTimeMs, Struct value,
-                           boolean malformed) {
+                           boolean malformed) implements Comparable<PlannedEvent> {
+
+    /** Sending order. */
+    @Override
+    public int compareTo(PlannedEvent other) {
+        return position.compareTo(other.position);
+    }
 
     public String eventId() {
         return value.getString("event_id");

@@ -41,6 +41,9 @@ final class BenchSimulator {
         config.put("value.converter", "io.confluent.connect.avro.AvroConverter");
         config.put("value.converter.schema.registry.url", stack.registryUrl);
         config.put("exactly.once.support", "required");
+        // A backfill has no latency to keep: larger transactions spare a commit, and its wait, per poll.
+        config.put("transaction.boundary", "interval");
+        config.put("transaction.boundary.interval.ms", "2000");
         // Without Connect's own metadata the converter's schemas are smaller, and so are its per-record lookups.
         config.put("value.converter.connect.meta.data", "false");
         System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("simulator."))
