@@ -22,12 +22,15 @@ import dev.segmentation.window.TestEvents.Event;
  *     (dead letter) if it cannot be decoded, is invalid (null value without watermark header, empty user id,
  *     schema version below 1), or is more than the deduplication horizon behind that stream time. A repeated
  *     event id is dropped.</li>
- * <li>Before and after each accepted event (before each watermark), sessions whose timeout has passed are closed,
- *     earliest first. A session ends at its sign-out or at its last event plus the timeout, and is counted in the
- *     windows of that end time.</li>
+ * <li>Before each event that is not rejected (duplicates included) and after each accepted one, and before each
+ *     watermark, sessions whose timeout has passed are closed, earliest first. A session ends at its sign-out or at
+ *     its last event plus the timeout, and is counted in the windows of that end time.</li>
  * <li>Windows see, in order, the accepted events, the ended sessions and, once all six topics have sent theirs, the
- *     watermark. Their stream time is the largest of those timestamps. A window is closed once stream time minus
- *     grace reaches its end; what arrives for a closed window is counted in the late counts instead.</li>
+ *     watermark; except events that add nothing to any window (not a registration or check-out, and not the user's
+ *     first of their kind in any of their windows) while their first window has not yet ended on the per-user
+ *     stage's stream time. The windows' stream time is the largest timestamp they have seen. A window is closed
+ *     once that stream time minus grace reaches its end; what arrives for a closed window is counted in the late
+ *     counts instead.</li>
  * <li>A user counts in a window's distinct counts at their first event of that kind in that window, under the
  *     segment they had then; users without a registration seen count under "unknown".</li>
  * </ul>
@@ -147,13 +150,15 @@ final class ExpectedMetrics {
                     reject(arrival, offset, "invalid");
                 } else if (arrival.timestampMs() < upstreamTime - settings.dedupHorizonMs()) {
                     reject(arrival, offset, "expired");
-                } else if (!seenEventIds.add(event.eventId())) {
-                    happened("duplicate dropped");
                 } else {
+                    closeTimedOutSessions();
+                    if (!seenEventIds.add(event.eventId())) {
+                        happened("duplicate dropped");
+                        return;
+                    }
                     if (arrival.evolved()) {
                         happened("evolved schema read");
                     }
-                    closeTimedOutSessions();
                     accept(event);
                     closeTimedOutSessions();
                 }
@@ -245,15 +250,28 @@ final class ExpectedMetrics {
 
     /** What the windows do with one contribution, sent under the user's segment and under "all". */
     private void toWindows(String what, String[] segment, String userId, long time, long amount) {
-        windowTime = Math.max(windowTime, time);
         long latest = Math.floorDiv(time, settings.advanceMs());
         long earliest = Math.max(0, latest - settings.sizeMs() / settings.advanceMs() + 1);
+        Set<Long> firstVisits = new HashSet<>();
+        boolean distinctKind = !what.equals("session") && !what.equals(TestEvents.REGISTRATION)
+                && !what.equals(TestEvents.SIGN_OUT);
+        for (long window = earliest; window <= latest && distinctKind; window++) {
+            long start = window * settings.advanceMs();
+            if (firstVisitSegment.putIfAbsent(what + "|" + userId + "|" + start, segment) == null) {
+                firstVisits.add(window);
+            }
+        }
+        boolean addsSomething = what.equals("session") || what.equals(TestEvents.REGISTRATION)
+                || what.equals(TestEvents.CHECK_OUT) || !firstVisits.isEmpty();
+        if (!addsSomething && earliest * settings.advanceMs() + settings.sizeMs() > upstreamTime) {
+            happened("event kept from the windows");
+            return;
+        }
+        windowTime = Math.max(windowTime, time);
         for (long window = earliest; window <= latest; window++) {
             long start = window * settings.advanceMs();
             boolean closed = start + settings.sizeMs() <= windowTime - settings.graceMs();
-            boolean firstVisit = !what.equals("session") && !what.equals(TestEvents.REGISTRATION)
-                    && !what.equals(TestEvents.SIGN_OUT)
-                    && firstVisitSegment.putIfAbsent(what + "|" + userId + "|" + start, segment) == null;
+            boolean firstVisit = firstVisits.contains(window);
             for (String[] key : List.of(segment, ALL)) {
                 WindowKey windowKey = WindowKey.of(key, start);
                 if (closed) {

@@ -69,7 +69,8 @@ class SegmentMetricsTopologyTest {
     void theJourneysHoldEveryKindOfImperfectData() {
         assertThat(expected.happenings).containsKeys("duplicate dropped", "dead letter undecodable",
                 "dead letter invalid", "dead letter expired", "late for a window", "session timed out",
-                "sign-out before its sign-in", "event before registration", "evolved schema read");
+                "sign-out before its sign-in", "event before registration", "evolved schema read",
+                "event kept from the windows");
     }
 
     @Test

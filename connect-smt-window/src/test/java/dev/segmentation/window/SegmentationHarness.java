@@ -65,6 +65,22 @@ final class SegmentationHarness implements AutoCloseable {
     }
 
     void send(Arrival arrival) {
+        send(prepare(arrival));
+    }
+
+    /** An arrival serialized ahead of time, so that sending it measures the topology alone. */
+    record Prepared(String topic, TestRecord<String, byte[]> record) {
+    }
+
+    List<Prepared> prepare(List<Arrival> arrivals) {
+        return arrivals.stream().map(this::prepare).toList();
+    }
+
+    void send(Prepared prepared) {
+        inputs.get(prepared.topic()).pipeInput(prepared.record());
+    }
+
+    private Prepared prepare(Arrival arrival) {
         RecordHeaders headers = new RecordHeaders();
         byte[] value = switch (arrival.kind()) {
             case EVENT -> {
@@ -81,7 +97,7 @@ final class SegmentationHarness implements AutoCloseable {
             case UNKNOWN_SCHEMA -> ByteBuffer.allocate(9).put((byte) 0).putInt(UNKNOWN_SCHEMA_ID).putInt(42).array();
             case NULL_VALUE -> null;
         };
-        inputs.get(arrival.topic()).pipeInput(new TestRecord<>(arrival.key(), value, headers,
+        return new Prepared(arrival.topic(), new TestRecord<>(arrival.key(), value, headers,
                 Instant.ofEpochMilli(arrival.timestampMs())));
     }
 

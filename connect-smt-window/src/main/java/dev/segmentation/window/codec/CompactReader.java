@@ -42,6 +42,15 @@ public final class CompactReader {
         return Math.toIntExact(readSigned());
     }
 
+    public long readFixedLong() {
+        check(Long.BYTES);
+        long value = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            value = (value << 8) | (data[position++] & 0xFF);
+        }
+        return value;
+    }
+
     public byte[] readBytes() {
         int length = Math.toIntExact(readUnsigned());
         check(length);

@@ -40,6 +40,15 @@ public final class CompactWriter {
         return writeUnsigned((value << 1) ^ (value >> 63));
     }
 
+    /** Eight bytes, for values such as hashes whose variable-length form would be longer. */
+    public CompactWriter writeFixedLong(long value) {
+        ensure(Long.BYTES);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buffer[size++] = (byte) (value >>> shift);
+        }
+        return this;
+    }
+
     public CompactWriter writeBytes(byte[] bytes) {
         writeUnsigned(bytes.length);
         ensure(bytes.length);

@@ -28,9 +28,17 @@ import dev.segmentation.window.windows.Contribution;
  * task and their state needs no repartitioning: the segment from their registration, their sessions, the windows
  * they were already counted in, their activity and check-outs.
  *
- * <p>Out of each event comes a {@link Contribution}, sent twice, keyed by the user's segment and by
- * {@link Segment#ALL}; out of sessions that end, another; and, when a user's segments change, a
- * {@link UserSegmentUpdate}. Users whose registration has not been seen count under {@link Segment#UNKNOWN}.
+ * <p>Duplicates are dropped here, by the event ids each user's state remembers ({@link RecentEvents}). Out of each
+ * other event comes a {@link Contribution}, sent twice, keyed by the user's segment and by {@link Segment#ALL}; out
+ * of sessions that end, another; and, when a user's segments change, a {@link UserSegmentUpdate}. Users whose
+ * registration has not been seen count under {@link Segment#UNKNOWN}.
+ *
+ * <p>An event that adds nothing to any window (a user's second view in a window, a sign-out) is sent to the windows
+ * only if it could be late there, that is once the first of its windows has ended on this partition's clock: the
+ * windows' stream time is the largest timestamp sent to them, which is never ahead of this partition's, so an
+ * event whose first window is still running here cannot have missed it there. Skipping the others halves the
+ * records sent between the stages. Late counts stay exact as long as no upstream partition runs more than the grace
+ * period ahead of another, beyond which windows lose events anyway.
  *
  * <p>Event time is the task's stream time. Before and after each record, the timers due by then fire in due
  * order, so that sessions which time out reach their windows before a record that moves time on (such as a
@@ -47,6 +55,8 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     private static final Bytes WATERMARK = Bytes.wrap(Segment.WATERMARK.toBytes());
 
     private final Collection<String> inputTopics;
+    private final WindowSpec windows;
+    private final RecentEvents recentEvents;
     private final DistinctWindows distinct;
     private final SessionBook sessions;
     private final UserSegmentRules rules;
@@ -60,29 +70,38 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     private UpstreamWatermarks watermarks;
     private int origin;
 
-    UserActivity(Collection<String> inputTopics, WindowSpec windows, long sessionTimeoutMs, UserSegmentRules rules) {
+    UserActivity(Collection<String> inputTopics, WindowSpec windows, long sessionTimeoutMs, long dedupHorizonMs,
+                 UserSegmentRules rules) {
         this.inputTopics = inputTopics;
+        this.windows = windows;
+        this.recentEvents = new RecentEvents(dedupHorizonMs);
         this.distinct = new DistinctWindows(windows);
         this.sessions = new SessionBook(sessionTimeoutMs);
         this.rules = rules;
         this.rows = new UserSegmentRows(rules);
     }
 
-    /** The processor with its three stores. */
+    /**
+     * The processor with its three stores.
+     *
+     * @param dedupHorizonMs how long event ids are remembered, in event time
+     */
     public static ProcessorSupplier<Bytes, Ingested, Bytes, Object> supplier(Collection<String> inputTopics,
                                                                            WindowSpec windows, long sessionTimeoutMs,
-                                                                           UserSegmentRules rules) {
+                                                                           long dedupHorizonMs, UserSegmentRules rules) {
         Set<StoreBuilder<?>> stores = Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.Bytes(),
                         UserState.serde()).withCachingEnabled(),
+                // Not cached: the timers are read by range, and Kafka's cache copies the keys of every range it
+                // serves, while a RocksDB iterator seeks straight to the first one.
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
-                        Serdes.ByteArray()).withCachingEnabled(),
+                        Serdes.ByteArray()).withCachingDisabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()));
         return new ProcessorSupplier<>() {
             @Override
             public Processor<Bytes, Ingested, Bytes, Object> get() {
-                return new UserActivity(inputTopics, windows, sessionTimeoutMs, rules);
+                return new UserActivity(inputTopics, windows, sessionTimeoutMs, dedupHorizonMs, rules);
             }
 
             @Override
@@ -124,6 +143,9 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             user = new UserState();
         }
         long time = event.timestampMs();
+        if (recentEvents.isDuplicate(user, event.eventId(), time, now)) {
+            return;
+        }
         user.lastActivity = Math.max(user.lastActivity, time);
         Contribution.Kind kind = kindOf(event);
         long firstVisits = kind.distinctMetric() < 0 ? 0 : distinct.firstVisits(user, kind.distinctMetric(), time);
@@ -147,7 +169,11 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             }
         }
         Bytes segment = segmentOf(user);
-        contribute(segment, new Contribution(kind, origin, firstVisits, amount), time);
+        boolean addsToWindows = kind == Contribution.Kind.REGISTRATION || kind == Contribution.Kind.CHECK_OUT
+                || firstVisits != 0;
+        if (addsToWindows || windows.end(windows.earliestWindow(time)) <= now) {
+            contribute(segment, new Contribution(kind, origin, firstVisits, amount), time);
+        }
         for (long[] ended : endedSessions) {
             contribute(segment, new Contribution(Contribution.Kind.SESSION_END, origin, 0, ended[1]), ended[0]);
         }
@@ -186,7 +212,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             rearm(userKey, user, now, due);
             users.put(userKey, user);
         }
-        timers.refreshEarliest();
+        timers.firedUntil(now);
     }
 
     /** Arms the user's timer for their next deadline, unless the live entry already fires no later. */

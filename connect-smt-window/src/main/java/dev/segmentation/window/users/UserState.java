@@ -15,7 +15,8 @@ import dev.segmentation.window.windows.Contribution;
 /**
  * Everything the application keeps about one user, in one store entry so that an event costs one read and one
  * write: their segment, their activity for the lifecycle, their check-outs for the value segment, their open
- * sessions, the windows they have already been counted in, and what was last written to the user segment topic.
+ * sessions, the windows they have already been counted in, their recent event ids (to drop duplicates), and what
+ * was last written to the user segment topic.
  */
 final class UserState {
 
@@ -49,6 +50,11 @@ final class UserState {
 
     /** The due time of this user's live timer entry, or {@link #NO_DUE}; see {@link UserTimers}. */
     long indexedDue = NO_DUE;
+
+    /** Hashes and event times of this user's recent events, for deduplication; see {@link RecentEvents}. */
+    long[] recentHashes = new long[0];
+    long[] recentTimes = new long[0];
+    int recentCount;
 
     /** The serde of the user state store. */
     static Serde<UserState> serde() {
@@ -89,6 +95,11 @@ final class UserState {
         out.writeSigned(emittedLifecycle).writeSigned(emittedValue).writeSigned(emittedCheckOuts)
                 .writeByte(emittedSegmentKnown ? 1 : 0);
         writeTime(out, indexedDue);
+        out.writeUnsigned(recentCount);
+        for (int i = 0; i < recentCount; i++) {
+            out.writeFixedLong(recentHashes[i]);
+            writeTime(out, recentTimes[i]);
+        }
         return out.toByteArray();
     }
 
@@ -135,6 +146,13 @@ final class UserState {
         state.emittedCheckOuts = in.readInt();
         state.emittedSegmentKnown = in.readByte() == 1;
         state.indexedDue = readTime(in);
+        state.recentCount = Math.toIntExact(in.readUnsigned());
+        state.recentHashes = new long[state.recentCount];
+        state.recentTimes = new long[state.recentCount];
+        for (int i = 0; i < state.recentCount; i++) {
+            state.recentHashes[i] = in.readFixedLong();
+            state.recentTimes[i] = readTime(in);
+        }
         return state;
     }
 }

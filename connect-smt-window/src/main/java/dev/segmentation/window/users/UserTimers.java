@@ -17,6 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * An event that pushes the deadline later leaves the entry alone (it fires early, finds nothing due and re-arms at
  * the real deadline); only a deadline that moves earlier writes a new entry, which turns the old one stale. So most
  * events cost the timers nothing.
+ *
+ * <p>Fired entries leave tombstones in RocksDB until compaction, and an iterator that starts before them has to
+ * step over every one. Every live entry is due after the last firing, so scans start there, past the tombstones.
  */
 final class UserTimers {
 
@@ -29,7 +32,7 @@ final class UserTimers {
 
     UserTimers(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
-        refreshEarliest();
+        earliest = firstDueFrom(Long.MIN_VALUE);
     }
 
     boolean anyDue(long nowMs) {
@@ -47,20 +50,25 @@ final class UserTimers {
     /** The keys of all entries due at or before {@code nowMs}, in due order; they stay in the store until deleted. */
     TreeSet<Bytes> due(long nowMs) {
         TreeSet<Bytes> due = new TreeSet<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(Long.MIN_VALUE), prefix(nowMs + 1))) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(earliest), prefix(nowMs + 1))) {
             it.forEachRemaining(entry -> due.add(entry.key));
         }
         return due;
     }
 
     void delete(Bytes key) {
-        store.delete(key);
+        // A delete would read the old value back first, which nothing here needs.
+        store.put(key, null);
     }
 
-    /** Re-reads the earliest due time, after entries have been deleted. */
-    void refreshEarliest() {
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            earliest = it.hasNext() ? dueOf(it.next().key) : UserState.NO_DUE;
+    /** Re-reads the earliest due time after everything due by {@code nowMs} has fired and been deleted. */
+    void firedUntil(long nowMs) {
+        earliest = firstDueFrom(nowMs + 1);
+    }
+
+    private long firstDueFrom(long fromMs) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(fromMs), prefix(Long.MAX_VALUE))) {
+            return it.hasNext() ? dueOf(it.next().key) : UserState.NO_DUE;
         }
     }
 

@@ -165,7 +165,8 @@ final class LateEventDetector implements FixedKeyProcessor<Bytes, Contribution, 
         try (KeyValueIterator<Bytes, byte[]> it = lateCounts.range(startPrefix(Long.MIN_VALUE), startPrefix(before))) {
             it.forEachRemaining(entry -> expired.add(entry.key));
         }
-        expired.forEach(lateCounts::delete);
+        // put(null) deletes without reading the old value back, as delete() would.
+        expired.forEach(key -> lateCounts.put(key, null));
     }
 
     private void storeOrigin(int origin) {
