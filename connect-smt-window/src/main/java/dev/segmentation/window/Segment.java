@@ -18,11 +18,23 @@ public record Segment(String ageBand, String preferredLanguage, String emailDoma
 
     private static final String SEPARATOR = "\t";
 
+    /** The total over all segments: every metric is also computed for this segment. */
+    public static final Segment ALL = new Segment("all", "all", "all");
+    /** Users whose registration has not been seen (yet): their events still count, under this segment. */
+    public static final Segment UNKNOWN = new Segment("unknown", "unknown", "unknown");
+    /** Key of watermark heartbeats on their way to the windowed aggregation; never a row. */
+    public static final Segment WATERMARK = new Segment("__watermark__", "", "");
+
     /** The segment of a user, from their registration event. */
     public static Segment ofRegistration(GenericRecord registration) {
         return new Segment(ageBand(((Number) registration.get("age")).intValue()),
-                registration.get("preferred_language").toString(),
-                registration.get("email_domain").toString());
+                withoutSeparator(registration.get("preferred_language").toString()),
+                withoutSeparator(registration.get("email_domain").toString()));
+    }
+
+    /** Input is not trusted to be free of the key separator; a tab in a field would split it. */
+    private static String withoutSeparator(String field) {
+        return field.indexOf('\t') < 0 ? field : field.replace('\t', ' ');
     }
 
     /** The age band an age falls in; bands are ten years wide from 25, with 18-24 below and 65+ on top. */
@@ -40,20 +52,37 @@ public record Segment(String ageBand, String preferredLanguage, String emailDoma
         return start + "-" + (start + 9);
     }
 
-    /** A compact serde for repartitioning by segment; the fields never contain tabs. */
+    /** The segment as the compact key the window stage partitions and aggregates by; the fields never contain tabs. */
+    public byte[] toBytes() {
+        return String.join(SEPARATOR, ageBand, preferredLanguage, emailDomain).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The segment of a key written by {@link #toBytes()}.
+     *
+     * @throws SerializationException when the bytes are not such a key
+     */
+    public static Segment fromBytes(byte[] bytes) {
+        String[] parts = new String(bytes, StandardCharsets.UTF_8).split(SEPARATOR, -1);
+        if (parts.length != 3) {
+            throw new SerializationException("Not a segment key");
+        }
+        return new Segment(parts[0], parts[1], parts[2]);
+    }
+
+    /** A compact serde for repartitioning by segment, over {@link #toBytes()}. */
     public static Serde<Segment> serde() {
         return Serdes.serdeFrom(
-                (topic, segment) -> segment == null ? null : String.join(SEPARATOR, segment.ageBand,
-                        segment.preferredLanguage, segment.emailDomain).getBytes(StandardCharsets.UTF_8),
+                (topic, segment) -> segment == null ? null : segment.toBytes(),
                 (topic, bytes) -> {
                     if (bytes == null) {
                         return null;
                     }
-                    String[] parts = new String(bytes, StandardCharsets.UTF_8).split(SEPARATOR, -1);
-                    if (parts.length != 3) {
+                    try {
+                        return fromBytes(bytes);
+                    } catch (SerializationException e) {
                         throw new SerializationException("Not a segment key on topic " + topic);
                     }
-                    return new Segment(parts[0], parts[1], parts[2]);
                 });
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the application's input and output topics when they are missing, so the application can start
- * before the simulator has written its first event. Existing topics are left as they are.
+ * before the simulator has written its first event. Existing topics are left as they are. Kafka Streams creates
+ * its internal topics itself; it does not create the topics a processor writes to by name, which are these.
  */
 final class TopicBootstrap {
 
@@ -26,14 +28,18 @@ final class TopicBootstrap {
     private TopicBootstrap() {
     }
 
-    static void ensureTopics(Properties streamsProps, int partitions, Collection<String> topics)
-            throws InterruptedException {
+    /**
+     * @param topics    every topic to create if missing
+     * @param compacted those of them that keep only the latest record per key
+     */
+    static void ensureTopics(Properties streamsProps, int partitions, Collection<String> topics,
+                             Collection<String> compacted) throws InterruptedException {
         // StreamsConfig resolves config-provider placeholders such as ${env:KAFKA_BOOTSTRAP_SERVERS}.
         Map<String, Object> adminProps = new StreamsConfig(streamsProps).getAdminConfigs("segmentation-topic-bootstrap");
         try (Admin admin = Admin.create(adminProps)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.stream().distinct().filter(topic -> !existing.contains(topic))
-                    .map(topic -> new NewTopic(topic, Optional.of(partitions), Optional.empty()))
+                    .map(topic -> newTopic(topic, partitions, compacted.contains(topic)))
                     .toList();
             if (missing.isEmpty()) {
                 return;
@@ -54,5 +60,13 @@ final class TopicBootstrap {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot list topics: " + e.getCause().getMessage(), e);
         }
+    }
+
+    static NewTopic newTopic(String topic, int partitions, boolean compacted) {
+        NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.empty());
+        if (compacted) {
+            newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        return newTopic;
     }
 }

@@ -8,7 +8,8 @@ import java.util.Map;
  * The registrations metric computed the plain way, over a list of events in arrival order, with none of the
  * topology's code. An event at time t belongs to every window [s, s + size) with s a multiple of the advance and
  * s <= t < s + size, and is counted in such a window only if the window is still open when the event arrives:
- * its end plus the grace period lies beyond the stream time, the largest timestamp seen so far.
+ * its end plus the grace period lies beyond the stream time, the largest timestamp seen so far. Every
+ * registration also counts in the total over all segments, whose fields are all "all".
  */
 final class ExpectedRegistrations {
 
@@ -29,6 +30,7 @@ final class ExpectedRegistrations {
             for (long start = lastStart; start > event.eventTimeMs() - sizeMs; start -= advanceMs) {
                 if (start + sizeMs + graceMs > streamTime) {
                     counts.merge(new RowKey(band(event.age()), event.language(), event.domain(), start), 1L, Long::sum);
+                    counts.merge(new RowKey("all", "all", "all", start), 1L, Long::sum);
                 }
             }
         }

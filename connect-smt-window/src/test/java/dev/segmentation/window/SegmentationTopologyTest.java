@@ -107,7 +107,7 @@ class SegmentationTopologyTest {
     }
 
     @Test
-    void countsLateEventsWithinGraceAndDropsThoseBeyondIt() {
+    void countsLateEventsWithinGraceAndReportsThoseBeyondIt() {
         List<TestEvents.Registration> inOrder = List.of(
                 new TestEvents.Registration("a", T0 + 5 * MINUTE, 30, "es", "yahoo.com"),
                 new TestEvents.Registration("b", T0 + 70 * MINUTE, 30, "es", "yahoo.com"));
@@ -122,12 +122,31 @@ class SegmentationTopologyTest {
 
         Map<RowKey, Long> rows = emittedRows();
         RowKey firstWindow = new RowKey("25-34", "es", "yahoo.com", T0);
+        assertThat(rows.get(new RowKey("all", "all", "all", T0 + 15 * MINUTE))).isEqualTo(2L);
         RowKey secondWindow = new RowKey("25-34", "es", "yahoo.com", T0 + 15 * MINUTE);
         assertThat(rows.get(firstWindow)).isEqualTo(1L);
         assertThat(rows.get(secondWindow)).isEqualTo(2L);
         List<TestEvents.Registration> arrivals = new ArrayList<>(inOrder);
         arrivals.addAll(List.of(tooLate, withinGrace));
         assertThat(rows).isEqualTo(closedBy(ExpectedRegistrations.compute(arrivals, HOUR, 15 * MINUTE, GRACE), streamTime));
+
+        // The late one belonged to the four windows that start from T0 - 45 min to T0, all closed when it came; the
+        // one within grace of its last window missed the three before it.
+        Map<RowKey, Long> late = new HashMap<>();
+        driver.createOutputTopic("segment_late_events", new ConfluentAvroSerde(registry, true).deserializer(),
+                new ConfluentAvroSerde(registry, false).deserializer()).readRecordsToList().forEach(record -> {
+                    GenericRecord value = record.value();
+                    late.put(new RowKey(value.get("age_band").toString(), value.get("preferred_language").toString(),
+                            value.get("email_domain").toString(), (Long) value.get("window_start")),
+                            (Long) value.get("late_events"));
+                });
+        Map<RowKey, Long> expectedLate = new HashMap<>();
+        for (long start = T0 - 45 * MINUTE; start <= T0; start += 15 * MINUTE) {
+            long lateEvents = start == T0 - 45 * MINUTE ? 1L : 2L;
+            expectedLate.put(new RowKey("25-34", "es", "yahoo.com", start), lateEvents);
+            expectedLate.put(new RowKey("all", "all", "all", start), lateEvents);
+        }
+        assertThat(late).isEqualTo(expectedLate);
     }
 
     @Test

@@ -1,50 +1,168 @@
 package dev.segmentation.window;
 
+import java.util.List;
+import java.util.Map;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Input events as the simulator's AvroConverter writes them, built by hand from the documented schema so that
- * the tests do not depend on the simulator's code.
+ * Input events as the simulator's AvroConverter writes them, built by hand from the documented schemas so that
+ * the tests do not depend on the simulator's or the application's code. {@link #writerV2} adds an optional field,
+ * as a later, BACKWARD-compatible version of the simulator would.
  */
 final class TestEvents {
 
-    static final Schema USER_REGISTRATION = new Schema.Parser().parse("""
-            {"type": "record", "name": "UserRegistration", "namespace": "dev.segmentation.events", "fields": [
+    static final String REGISTRATION = "user_registration";
+    static final String SIGN_IN = "sign_in";
+    static final String SIGN_OUT = "sign_out";
+    static final String ITEM_VIEW = "item_view";
+    static final String ADD_TO_CART = "add_to_cart";
+    static final String CHECK_OUT = "check_out";
+    static final List<String> TOPICS = List.of(REGISTRATION, SIGN_IN, SIGN_OUT, ITEM_VIEW, ADD_TO_CART, CHECK_OUT);
+
+    private static final String COMMON = """
               {"name": "event_id", "type": "string"},
               {"name": "user_id", "type": "string"},
-              {"name": "event_time", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-              {"name": "schema_version", "type": "int"},
-              {"name": "age", "type": "int"},
-              {"name": "email_masked", "type": "string"},
-              {"name": "email_domain", "type": "string"},
-              {"name": "preferred_language", "type": "string"},
-              {"name": "country", "type": "string"},
-              {"name": "acquisition_channel", "type": "string"},
-              {"name": "device", "type": "string"}
-            ]}""");
+              {"name": "event_time", "type": {"type": "long", "logicalType": "timestamp-millis", "connect.name": "org.apache.kafka.connect.data.Timestamp"}},
+              {"name": "schema_version", "type": "int"}""";
+
+    private static final Map<String, String[]> RECORDS = Map.of(
+            REGISTRATION, new String[] {"UserRegistration", """
+                    {"name": "age", "type": "int"}, {"name": "email_masked", "type": "string"},
+                    {"name": "email_domain", "type": "string"}, {"name": "preferred_language", "type": "string"},
+                    {"name": "country", "type": "string"}, {"name": "acquisition_channel", "type": "string"},
+                    {"name": "device", "type": "string"}"""},
+            SIGN_IN, new String[] {"SignIn", """
+                    {"name": "session_id", "type": "string"}, {"name": "device", "type": "string"}"""},
+            SIGN_OUT, new String[] {"SignOut", """
+                    {"name": "session_id", "type": "string"}"""},
+            ITEM_VIEW, new String[] {"ItemView", """
+                    {"name": "session_id", "type": "string"}, {"name": "item_id", "type": "string"},
+                    {"name": "category", "type": "string"}, {"name": "price_cents", "type": "long"}"""},
+            ADD_TO_CART, new String[] {"AddToCart", """
+                    {"name": "session_id", "type": "string"}, {"name": "cart_id", "type": "string"},
+                    {"name": "item_id", "type": "string"}, {"name": "quantity", "type": "int"},
+                    {"name": "price_cents", "type": "long"}"""},
+            CHECK_OUT, new String[] {"CheckOut", """
+                    {"name": "session_id", "type": "string"}, {"name": "cart_id", "type": "string"},
+                    {"name": "payment_method", "type": "string"}, {"name": "item_count", "type": "int"},
+                    {"name": "total_cents", "type": "long"}"""});
+
+    private static final Map<String, Schema> WRITERS = Map.of(
+            REGISTRATION, writer(REGISTRATION, false), SIGN_IN, writer(SIGN_IN, false),
+            SIGN_OUT, writer(SIGN_OUT, false), ITEM_VIEW, writer(ITEM_VIEW, false),
+            ADD_TO_CART, writer(ADD_TO_CART, false), CHECK_OUT, writer(CHECK_OUT, false));
+    private static final Map<String, Schema> WRITERS_V2 = Map.of(
+            REGISTRATION, writer(REGISTRATION, true), SIGN_IN, writer(SIGN_IN, true),
+            SIGN_OUT, writer(SIGN_OUT, true), ITEM_VIEW, writer(ITEM_VIEW, true),
+            ADD_TO_CART, writer(ADD_TO_CART, true), CHECK_OUT, writer(CHECK_OUT, true));
+
+    static final Schema USER_REGISTRATION = WRITERS.get(REGISTRATION);
 
     private TestEvents() {
+    }
+
+    /** The schema the simulator writes events of a topic with. */
+    static Schema writer(String topic) {
+        return WRITERS.get(topic);
+    }
+
+    /** A later writer schema of the topic, with an extra optional field {@code campaign}. */
+    static Schema writerV2(String topic) {
+        return WRITERS_V2.get(topic);
+    }
+
+    private static Schema writer(String topic, boolean withCampaign) {
+        String[] record = RECORDS.get(topic);
+        String extra = withCampaign ? ",\n{\"name\": \"campaign\", \"type\": [\"null\", \"string\"], \"default\": null}" : "";
+        return new Schema.Parser().parse("{\"type\": \"record\", \"name\": \"" + record[0]
+                + "\", \"namespace\": \"dev.segmentation.events\", \"connect.version\": 1, \"fields\": [\n"
+                + COMMON + ",\n" + record[1] + extra + "]}");
+    }
+
+    /**
+     * One event as the simulator describes it; the fields a type does not have are ignored.
+     *
+     * @param topic         which of the six event topics, which is the event type
+     * @param schemaVersion 1, or 0 for a malformed event
+     */
+    record Event(String topic, String eventId, String userId, long timeMs, int schemaVersion, String sessionId,
+                 int age, String language, String domain, long totalCents) {
+
+        static Event registration(String eventId, String userId, long timeMs, int age, String language, String domain) {
+            return new Event(REGISTRATION, eventId, userId, timeMs, 1, null, age, language, domain, 0);
+        }
+
+        static Event inSession(String topic, String eventId, String userId, long timeMs, String sessionId) {
+            return new Event(topic, eventId, userId, timeMs, 1, sessionId, 0, null, null, 0);
+        }
+
+        static Event checkOut(String eventId, String userId, long timeMs, String sessionId, long totalCents) {
+            return new Event(CHECK_OUT, eventId, userId, timeMs, 1, sessionId, 0, null, null, totalCents);
+        }
+
+        /** The same event sent malformed, as the simulator does: empty user id, schema version 0. */
+        Event malformed() {
+            return new Event(topic, eventId, "", timeMs, 0, sessionId, age, language, domain, totalCents);
+        }
+
+        GenericRecord toAvro(Schema writer) {
+            GenericRecord record = new GenericData.Record(writer);
+            record.put("event_id", eventId);
+            record.put("user_id", userId);
+            record.put("event_time", timeMs);
+            record.put("schema_version", schemaVersion);
+            switch (topic) {
+                case REGISTRATION -> {
+                    record.put("age", age);
+                    record.put("email_masked", "x***@" + domain);
+                    record.put("email_domain", domain);
+                    record.put("preferred_language", language);
+                    record.put("country", "DE");
+                    record.put("acquisition_channel", "referral");
+                    record.put("device", "desktop");
+                }
+                case SIGN_IN -> {
+                    record.put("session_id", sessionId);
+                    record.put("device", "mobile_ios");
+                }
+                case SIGN_OUT -> record.put("session_id", sessionId);
+                case ITEM_VIEW -> {
+                    record.put("session_id", sessionId);
+                    record.put("item_id", "item-" + Math.floorMod(eventId.hashCode(), 500));
+                    record.put("category", "books");
+                    record.put("price_cents", 1_299L);
+                }
+                case ADD_TO_CART -> {
+                    record.put("session_id", sessionId);
+                    record.put("cart_id", "cart-" + sessionId);
+                    record.put("item_id", "item-" + Math.floorMod(eventId.hashCode(), 500));
+                    record.put("quantity", 1);
+                    record.put("price_cents", 1_299L);
+                }
+                case CHECK_OUT -> {
+                    record.put("session_id", sessionId);
+                    record.put("cart_id", "cart-" + sessionId);
+                    record.put("payment_method", "card");
+                    record.put("item_count", 2);
+                    record.put("total_cents", totalCents);
+                }
+                default -> throw new IllegalArgumentException("Unknown topic " + topic);
+            }
+            if (writer.getField("campaign") != null) {
+                record.put("campaign", "spring-sale");
+            }
+            return record;
+        }
     }
 
     /** A registration; the record timestamp is the event time. */
     record Registration(String userId, long eventTimeMs, int age, String language, String domain) {
 
         GenericRecord toAvro() {
-            GenericRecord record = new GenericData.Record(USER_REGISTRATION);
-            record.put("event_id", "e-" + userId);
-            record.put("user_id", userId);
-            record.put("event_time", eventTimeMs);
-            record.put("schema_version", 1);
-            record.put("age", age);
-            record.put("email_masked", "x***@" + domain);
-            record.put("email_domain", domain);
-            record.put("preferred_language", language);
-            record.put("country", "DE");
-            record.put("acquisition_channel", "referral");
-            record.put("device", "desktop");
-            return record;
+            return Event.registration("e-" + userId, userId, eventTimeMs, age, language, domain).toAvro(USER_REGISTRATION);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.segmentation.window.serde;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -29,6 +31,11 @@ public final class ConfluentAvroSerde implements Serde<GenericRecord> {
 
     private final SchemaRegistry registry;
     private final boolean isKey;
+    // One serde serves every stream thread, so the caches are concurrent. Keying them by schema (whose hash code
+    // Avro caches) avoids rendering the schema as JSON, which the registry lookup would do on every record.
+    private final Map<String, Map<Schema, Integer>> idsByTopic = new ConcurrentHashMap<>();
+    private final Map<Schema, GenericDatumWriter<GenericRecord>> writers = new ConcurrentHashMap<>();
+    private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
 
     public ConfluentAvroSerde(SchemaRegistry registry, boolean isKey) {
         this.registry = registry;
@@ -50,13 +57,14 @@ public final class ConfluentAvroSerde implements Serde<GenericRecord> {
             return null;
         }
         Schema schema = record.getSchema();
-        int id = registry.register(topic + (isKey ? "-key" : "-value"), schema);
+        int id = idsByTopic.computeIfAbsent(topic, ignored -> new ConcurrentHashMap<>())
+                .computeIfAbsent(schema, ignored -> registry.register(topic + (isKey ? "-key" : "-value"), schema));
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(64);
             out.write(MAGIC_BYTE);
             out.write(ByteBuffer.allocate(4).putInt(id).array());
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+            writers.computeIfAbsent(schema, GenericDatumWriter::new).write(record, encoder);
             encoder.flush();
             return out.toByteArray();
         } catch (IOException e) {
@@ -73,10 +81,10 @@ public final class ConfluentAvroSerde implements Serde<GenericRecord> {
                     + "format: it must start with magic byte 0 and a 4-byte schema id");
         }
         int id = ByteBuffer.wrap(data, 1, 4).getInt();
-        Schema writer = registry.schemaById(id);
+        GenericDatumReader<GenericRecord> reader = readers.computeIfAbsent(id,
+                ignored -> new GenericDatumReader<>(registry.schemaById(id)));
         try {
-            return new GenericDatumReader<GenericRecord>(writer)
-                    .read(null, DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null));
+            return reader.read(null, DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot decode record on topic " + topic + " with schema id " + id, e);
         }

@@ -42,6 +42,10 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             JsonNode response = send(HttpRequest.newBuilder(baseUri.resolve("subjects/" + subject + "/versions"))
                     .header("Content-Type", CONTENT_TYPE)
                     .POST(HttpRequest.BodyPublishers.ofString(body)));
+            if (response == null) {
+                throw new SerializationException("The schema registry at " + baseUri + " answered 404 to registering "
+                        + "subject " + subject);
+            }
             int id = response.path("id").asInt();
             schemasById.putIfAbsent(id, schema);
             return id;
@@ -52,14 +56,21 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     public Schema schemaById(int id) {
         return schemasById.computeIfAbsent(id, ignored -> {
             JsonNode response = send(HttpRequest.newBuilder(baseUri.resolve("schemas/ids/" + id)).GET());
+            if (response == null) {
+                throw new SchemaNotFoundException("The schema registry at " + baseUri + " has no schema with id " + id);
+            }
             return new Schema.Parser().parse(response.path("schema").asText());
         });
     }
 
+    /** The response body, or null when the registry answers 404: the subject or id does not exist. */
     private JsonNode send(HttpRequest.Builder request) {
         HttpRequest built = request.timeout(Duration.ofSeconds(30)).header("Accept", CONTENT_TYPE).build();
         try {
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) {
+                return null;
+            }
             if (response.statusCode() / 100 != 2) {
                 throw new SerializationException("Schema registry answered " + response.statusCode() + " to "
                         + built.method() + " " + built.uri() + ": " + response.body());

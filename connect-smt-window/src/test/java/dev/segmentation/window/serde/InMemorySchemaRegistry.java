@@ -30,7 +30,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     @Override
     public Schema schemaById(int id) {
         if (id < 1 || id > schemas.size()) {
-            throw new IllegalArgumentException("No schema with id " + id);
+            throw new SchemaNotFoundException("No schema with id " + id);
         }
         return schemas.get(id - 1);
     }

@@ -1,0 +1,67 @@
+package dev.segmentation.window.windows;
+
+/**
+ * What one event (or one ended session, or a watermark) adds to the windows of its segment. It travels from the
+ * per-user stage to the per-segment windows, keyed by segment, with the event time as its record timestamp.
+ *
+ * <p>Distinct users are counted without sets: the per-user stage, which sees all of a user's events, marks in
+ * {@code firstVisits} the windows in which this is the user's first event of its kind, and the windows only add
+ * those marks up. The marks are ring slots ({@code WindowSpec#ringSlot}), because an aggregate is not told which
+ * window it belongs to until it is emitted.
+ *
+ * @param kind        what happened
+ * @param origin      the input partition it comes from, so watermarks can wait for every upstream partition
+ * @param firstVisits ring slots of the windows where the user is new to this kind of event (distinct kinds only)
+ * @param amount      check-out total in cents, or session duration in milliseconds; 0 otherwise
+ */
+public record Contribution(Kind kind, int origin, long firstVisits, long amount) {
+
+    /** The kinds of contribution. The order is the wire format: append only. */
+    public enum Kind {
+        REGISTRATION(-1, true),
+        SIGN_IN(0, true),
+        SIGN_OUT(-1, true),
+        ITEM_VIEW(1, true),
+        ADD_TO_CART(2, true),
+        CHECK_OUT(3, true),
+        /** A session ended, at its sign-out or at its timeout; {@code amount} is its duration. */
+        SESSION_END(-1, false),
+        /** A watermark from an upstream partition, sent to every partition of the window stage. */
+        WATERMARK(-1, false),
+        /** Moves the windows' stream time and nothing else; made by the window stage itself, never sent. */
+        CLOCK(-1, false);
+
+        /** Number of distinct-user metrics: active users, viewers, cart adders, buyers. */
+        public static final int DISTINCT_METRICS = 4;
+        private static final Kind[] VALUES = values();
+
+        private final int distinctMetric;
+        private final boolean inputEvent;
+
+        Kind(int distinctMetric, boolean inputEvent) {
+            this.distinctMetric = distinctMetric;
+            this.inputEvent = inputEvent;
+        }
+
+        /** Which distinct-user metric this kind counts, or -1. */
+        public int distinctMetric() {
+            return distinctMetric;
+        }
+
+        /** Whether it stands for one input event, which the late-event count counts. */
+        public boolean isInputEvent() {
+            return inputEvent;
+        }
+
+        static Kind of(int ordinal) {
+            return VALUES[ordinal];
+        }
+    }
+
+    /** The contribution that moves the windows' clock. */
+    public static final Contribution CLOCK = new Contribution(Kind.CLOCK, -1, 0, 0);
+
+    public static Contribution watermark(int origin) {
+        return new Contribution(Kind.WATERMARK, origin, 0, 0);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.segmentation.window.windows;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Holds back watermarks until every upstream partition has sent one.
+ *
+ * <p>Each upstream (per-user) task sends its watermark to every partition here as soon as its own input is done,
+ * while other upstream tasks may still be sending events from before it. Passing the first watermark on would
+ * close windows those events belong to. So this gate remembers each origin partition it has heard from, by event
+ * or by watermark, and releases the smallest watermark among them once all have sent one. An origin it has never
+ * heard from cannot hold it back; in practice every upstream partition has sent events long before a run ends.
+ */
+final class WatermarkGate {
+
+    /** Known origins and their watermark, {@link #NONE} until they send one. */
+    private final Map<Integer, Long> watermarks = new HashMap<>();
+    private long released = NONE;
+
+    static final long NONE = Long.MIN_VALUE;
+
+    /** Registers an origin; returns true the first time, so the caller can persist it. */
+    boolean noteOrigin(int origin) {
+        return watermarks.putIfAbsent(origin, NONE) == null;
+    }
+
+    /**
+     * Records an origin's watermark.
+     *
+     * @return the watermark every known origin has reached, if that moved forward; otherwise {@link #NONE}
+     */
+    long onWatermark(int origin, long watermarkMs) {
+        watermarks.merge(origin, watermarkMs, Math::max);
+        long min = Long.MAX_VALUE;
+        for (long watermark : watermarks.values()) {
+            min = Math.min(min, watermark);
+        }
+        if (min == NONE || min <= released) {
+            return NONE;
+        }
+        released = min;
+        return min;
+    }
+
+    /** Restores an origin's state after a restart. */
+    void restore(int origin, long watermarkMs) {
+        watermarks.put(origin, watermarkMs);
+        if (watermarkMs != NONE) {
+            long min = watermarks.values().stream().mapToLong(Long::longValue).min().orElse(NONE);
+            released = Math.max(released, min);
+        }
+    }
+
+    long watermarkOf(int origin) {
+        return watermarks.getOrDefault(origin, NONE);
+    }
+}

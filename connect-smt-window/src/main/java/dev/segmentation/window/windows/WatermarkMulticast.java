@@ -1,0 +1,30 @@
+package dev.segmentation.window.windows;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * Partitions contributions by segment as Kafka would, except watermarks, which go to every partition
+ * (KIP-837). The windowed aggregation keeps its stream time per task, that is per partition of this topic: a
+ * watermark that reached only one of them would close the last windows there and nowhere else.
+ */
+public final class WatermarkMulticast implements StreamPartitioner<Bytes, Contribution> {
+
+    private final ConcurrentHashMap<Integer, Optional<Set<Integer>>> everyPartition = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<Set<Integer>> partitions(String topic, Bytes key, Contribution value, int numPartitions) {
+        if (value == null || value.kind() != Contribution.Kind.WATERMARK) {
+            // Empty means the default partitioner: the hash of the serialized key.
+            return Optional.empty();
+        }
+        return everyPartition.computeIfAbsent(numPartitions, n -> Optional.of(
+                IntStream.range(0, n).boxed().collect(Collectors.toUnmodifiableSet())));
+    }
+}
