@@ -158,6 +158,8 @@ class PipelineEndToEndIT {
             String band = ageBand((Integer) event[1]).orElseThrow();
             for (long start = time - Math.floorMod(time, ADVANCE); start > time - HOUR; start -= ADVANCE) {
                 counts.merge(rowKey(band, (String) event[2], (String) event[3], start), 1L, Long::sum);
+                // The stage also writes the total over all segments, with every segment field 'all'.
+                counts.merge(rowKey("all", "all", "all", start), 1L, Long::sum);
             }
         }
         return counts;
