@@ -47,4 +47,13 @@ class WatermarkGateTest {
         assertThat(gate.onWatermark(0, 9_000)).isEqualTo(NONE);
         assertThat(gate.onWatermark(1, 6_000)).isEqualTo(6_000);
     }
+
+    @Test
+    void aWatermarkHeldBeforeARestartIsReleasedAfterIt() {
+        WatermarkGate gate = new WatermarkGate();
+        // Restored in store order: the origin with a watermark first, the one still holding it back second.
+        gate.restore(0, 5_000);
+        gate.restore(1, NONE);
+        assertThat(gate.onWatermark(1, 6_000)).isEqualTo(5_000);
+    }
 }
