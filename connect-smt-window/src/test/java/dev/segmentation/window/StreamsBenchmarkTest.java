@@ -52,6 +52,7 @@ import dev.segmentation.window.serde.InMemorySchemaRegistry;
  * </pre>
  *
  * {@code -Dbenchmark.passthrough=true} runs a topology that only copies the input, to calibrate the machine;
+ * {@code -Dbenchmark.imperfect=false} leaves out late, duplicate and malformed records;
  * {@code -Dbenchmark.streams.<setting>=<value>} overrides a Kafka Streams setting, {@code -Dbenchmark.threads} the
  * number of stream threads.
  */
@@ -148,8 +149,8 @@ class StreamsBenchmarkTest {
     private static long load(String bootstrap, SegmentationConfig config, InMemorySchemaRegistry registry) {
         long start = Instant.parse("2026-03-02T00:00:00Z").toEpochMilli();
         long spanMs = Long.getLong("benchmark.hours", 3) * HOUR;
-        List<Arrival> arrivals = new JourneyGenerator(1L, start, spanMs, Integer.getInteger("benchmark.users", 9_000))
-                .generate(2 * HOUR);
+        List<Arrival> arrivals = new JourneyGenerator(1L, start, spanMs, Integer.getInteger("benchmark.users", 9_000),
+                !"false".equals(System.getProperty("benchmark.imperfect"))).generate(2 * HOUR);
         ConfluentAvroSerde serde = new ConfluentAvroSerde(registry, false);
         Map<String, String> topics = new HashMap<>();
         TestEvents.TOPICS.forEach(topic -> topics.put(topic, config.originalsStrings().get(topicKey(topic))));
