@@ -25,6 +25,7 @@ final class JourneyGenerator {
     private final long startMs;
     private final long spanMs;
     private final int users;
+    private final boolean imperfect;
     private final List<Planned> planned = new ArrayList<>();
     private long nextEventId;
     private long sequence;
@@ -34,10 +35,16 @@ final class JourneyGenerator {
     }
 
     JourneyGenerator(long seed, long startMs, long spanMs, int users) {
+        this(seed, startMs, spanMs, users, true);
+    }
+
+    /** @param imperfect whether to send some records late, twice, malformed or not as events at all */
+    JourneyGenerator(long seed, long startMs, long spanMs, int users, boolean imperfect) {
         this.random = new SplittableRandom(seed);
         this.startMs = startMs;
         this.spanMs = spanMs;
         this.users = users;
+        this.imperfect = imperfect;
     }
 
     /** The arrivals, with watermarks {@code watermarkLeadMs} after the latest event on every topic. */
@@ -45,7 +52,7 @@ final class JourneyGenerator {
         for (int u = 0; u < users; u++) {
             user("u" + u);
         }
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < (imperfect ? 4 : 0); i++) {
             String topic = TestEvents.TOPICS.get(random.nextInt(TestEvents.TOPICS.size()));
             long at = startMs + random.nextLong(spanMs);
             Arrival.Kind kind = List.of(Arrival.Kind.GARBAGE, Arrival.Kind.UNKNOWN_SCHEMA, Arrival.Kind.NULL_VALUE)
@@ -102,7 +109,7 @@ final class JourneyGenerator {
     /** Plans the sending of one event, with at most one imperfection, and maybe the later writer schema. */
     private void send(Event event) {
         boolean evolved = random.nextDouble() < 0.08;
-        double u = random.nextDouble();
+        double u = imperfect ? random.nextDouble() : 1.0;
         long delay = 0;
         Event sent = event;
         boolean duplicate = false;

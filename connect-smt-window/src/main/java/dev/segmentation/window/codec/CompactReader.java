@@ -11,15 +11,18 @@ public final class CompactReader {
     private final byte[] data;
     private int position;
 
+    /** A reader from the start of {@code data}. */
     public CompactReader(byte[] data) {
         this.data = data;
     }
 
+    /** See {@link CompactWriter#writeByte}; the byte is sign-extended. */
     public int readByte() {
         check(1);
         return data[position++];
     }
 
+    /** See {@link CompactWriter#writeUnsigned}. */
     public long readUnsigned() {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
@@ -33,15 +36,18 @@ public final class CompactReader {
         throw new SerializationException("Malformed variable-length number");
     }
 
+    /** See {@link CompactWriter#writeSigned}. */
     public long readSigned() {
         long raw = readUnsigned();
         return (raw >>> 1) ^ -(raw & 1);
     }
 
+    /** A {@link #readSigned()} that must fit an int. */
     public int readInt() {
         return Math.toIntExact(readSigned());
     }
 
+    /** See {@link CompactWriter#writeFixedLong}. */
     public long readFixedLong() {
         check(Long.BYTES);
         long value = 0;
@@ -51,6 +57,7 @@ public final class CompactReader {
         return value;
     }
 
+    /** See {@link CompactWriter#writeBytes}. */
     public byte[] readBytes() {
         int length = Math.toIntExact(readUnsigned());
         check(length);
@@ -59,6 +66,7 @@ public final class CompactReader {
         return bytes;
     }
 
+    /** See {@link CompactWriter#writeString}. */
     public String readString() {
         int length = Math.toIntExact(readUnsigned());
         check(length);
@@ -67,6 +75,7 @@ public final class CompactReader {
         return value;
     }
 
+    /** Whether everything has been read. */
     public boolean atEnd() {
         return position == data.length;
     }

@@ -14,10 +14,12 @@ public final class CompactWriter {
     private byte[] buffer;
     private int size;
 
+    /** A writer whose buffer starts at the expected size and grows as needed. */
     public CompactWriter(int expectedSize) {
         buffer = new byte[Math.max(16, expectedSize)];
     }
 
+    /** One byte: the low eight bits of {@code value}. */
     public CompactWriter writeByte(int value) {
         ensure(1);
         buffer[size++] = (byte) value;
@@ -49,6 +51,7 @@ public final class CompactWriter {
         return this;
     }
 
+    /** The length, then the bytes. */
     public CompactWriter writeBytes(byte[] bytes) {
         writeUnsigned(bytes.length);
         ensure(bytes.length);
@@ -57,10 +60,12 @@ public final class CompactWriter {
         return this;
     }
 
+    /** The string as UTF-8, length first. */
     public CompactWriter writeString(String value) {
         return writeBytes(value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** What has been written. */
     public byte[] toByteArray() {
         return Arrays.copyOf(buffer, size);
     }

@@ -12,11 +12,17 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class DeadLetterHeaders {
 
+    /** {@code undecodable}, {@code invalid} or {@code expired}; see {@link Rejected.Reason}. */
     public static final String REASON = "segmentation.dlq.reason";
+    /** The class of the exception that describes the problem. */
     public static final String EXCEPTION_CLASS = "segmentation.dlq.exception.class";
+    /** What exactly is wrong. */
     public static final String EXCEPTION_MESSAGE = "segmentation.dlq.exception.message";
+    /** The input topic the record was read from. */
     public static final String SOURCE_TOPIC = "segmentation.dlq.source.topic";
+    /** Its partition, in decimal. */
     public static final String SOURCE_PARTITION = "segmentation.dlq.source.partition";
+    /** Its offset, in decimal. */
     public static final String SOURCE_OFFSET = "segmentation.dlq.source.offset";
 
     private DeadLetterHeaders() {

@@ -1,8 +1,10 @@
 package dev.segmentation.window.ingest;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 import org.apache.kafka.common.utils.Bytes;
@@ -99,7 +101,7 @@ final class EventIntake implements FixedKeyProcessor<Bytes, byte[], Ingested> {
     }
 
     private static boolean sameBytes(byte[] key, Utf8 text) {
-        return java.util.Arrays.equals(key, 0, key.length, text.getBytes(), 0, text.getByteLength());
+        return Arrays.equals(key, 0, key.length, text.getBytes(), 0, text.getByteLength());
     }
 
     private static UserEvent toUserEvent(EventType type, GenericRecord event, FieldPositions at,
@@ -112,7 +114,7 @@ final class EventIntake implements FixedKeyProcessor<Bytes, byte[], Ingested> {
     }
 
     private static byte[] copy(Utf8 text) {
-        return java.util.Arrays.copyOf(text.getBytes(), text.getByteLength());
+        return Arrays.copyOf(text.getBytes(), text.getByteLength());
     }
 
     private void reject(FixedKeyRecord<Bytes, byte[]> record, RecordMetadata source, Rejected.Reason reason,
@@ -130,7 +132,7 @@ final class EventIntake implements FixedKeyProcessor<Bytes, byte[], Ingested> {
         final int sessionId;
         final int totalCents;
 
-        FieldPositions(org.apache.avro.Schema schema) {
+        FieldPositions(Schema schema) {
             eventId = schema.getField("event_id").pos();
             userId = schema.getField("user_id").pos();
             schemaVersion = schema.getField("schema_version").pos();
@@ -138,8 +140,8 @@ final class EventIntake implements FixedKeyProcessor<Bytes, byte[], Ingested> {
             totalCents = position(schema, "total_cents");
         }
 
-        private static int position(org.apache.avro.Schema schema, String name) {
-            org.apache.avro.Schema.Field field = schema.getField(name);
+        private static int position(Schema schema, String name) {
+            Schema.Field field = schema.getField(name);
             return field == null ? -1 : field.pos();
         }
     }

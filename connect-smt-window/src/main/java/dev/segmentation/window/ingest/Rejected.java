@@ -1,5 +1,7 @@
 package dev.segmentation.window.ingest;
 
+import java.util.Locale;
+
 /**
  * An input record that goes to the dead-letter topic, unchanged, with headers saying why.
  *
@@ -21,7 +23,7 @@ public record Rejected(Reason reason, String exceptionClass, String message, byt
 
         /** The value of the reason header. */
         public String headerValue() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

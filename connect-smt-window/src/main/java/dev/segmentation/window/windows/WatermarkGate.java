@@ -43,13 +43,12 @@ final class WatermarkGate {
         return min;
     }
 
-    /** Restores an origin's state after a restart. */
+    /**
+     * Restores an origin's state after a restart. What was released before is not restored: it may be released
+     * again, which moves no clock that has already passed it.
+     */
     void restore(int origin, long watermarkMs) {
         watermarks.put(origin, watermarkMs);
-        if (watermarkMs != NONE) {
-            long min = watermarks.values().stream().mapToLong(Long::longValue).min().orElse(NONE);
-            released = Math.max(released, min);
-        }
     }
 
     long watermarkOf(int origin) {

@@ -1,0 +1,80 @@
+package dev.segmentation.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.segmentation.window.TestEvents.Event;
+
+/** One user's lifecycle and value segments over event time, as the compacted topic receives them. */
+class UserSegmentTopologyTest {
+
+    private static final long MINUTE = 60_000L;
+    private static final long HOUR = 60 * MINUTE;
+    private static final long T0 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
+
+    private final SegmentationHarness harness = new SegmentationHarness(Map.of(
+            SegmentationConfig.LIFECYCLE_NEW_CONFIG, Long.toString(HOUR),
+            SegmentationConfig.LIFECYCLE_AT_RISK_CONFIG, Long.toString(2 * HOUR),
+            SegmentationConfig.LIFECYCLE_DORMANT_CONFIG, Long.toString(4 * HOUR),
+            SegmentationConfig.VALUE_RECENCY_CONFIG, Long.toString(3 * HOUR),
+            SegmentationConfig.VALUE_HIGH_ORDERS_CONFIG, "2",
+            SegmentationConfig.VALUE_HIGH_REVENUE_CONFIG, "10000"));
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    @Test
+    void segmentsChangeWithEventsAndWithEventTimeAlone() {
+        harness.send(Event.registration("r1", "u1", T0, 30, "de", "web.de"));
+        harness.send(Event.checkOut("c1", "u1", T0 + 12 * MINUTE, "s1", 6_000));
+        harness.send(Event.checkOut("c2", "u1", T0 + 20 * MINUTE, "s1", 5_000));
+        // Other users' events move event time on; u1 does nothing more.
+        long[] later = {HOUR, 2 * HOUR + 20 * MINUTE, 3 * HOUR + 20 * MINUTE, 4 * HOUR + 20 * MINUTE, 5 * HOUR};
+        for (int i = 0; i < later.length; i++) {
+            harness.send(Event.registration("r-other-" + i, "other" + i, T0 + later[i], 40, "fr", "gmail.com"));
+        }
+
+        List<List<Object>> rows = harness.read("user_segments").stream()
+                .filter(record -> record.key().get("user_id").toString().equals("u1"))
+                .map(record -> row(record.value()))
+                .toList();
+        assertThat(rows).containsExactly(
+                Arrays.asList("new", "none", 0, 0L, null, T0),
+                Arrays.asList("new", "low", 1, 6_000L, T0 + 12 * MINUTE, T0 + 12 * MINUTE),
+                Arrays.asList("new", "high", 2, 11_000L, T0 + 20 * MINUTE, T0 + 20 * MINUTE),
+                // an hour after registration; last seen 40 minutes ago
+                Arrays.asList("active", "high", 2, 11_000L, T0 + 20 * MINUTE, T0 + HOUR),
+                // two hours without an event
+                Arrays.asList("at_risk", "high", 2, 11_000L, T0 + 20 * MINUTE, T0 + 2 * HOUR + 20 * MINUTE),
+                // three hours since the last check-out
+                Arrays.asList("at_risk", "lapsed", 2, 11_000L, T0 + 20 * MINUTE, T0 + 3 * HOUR + 20 * MINUTE),
+                // four hours without an event
+                Arrays.asList("dormant", "lapsed", 2, 11_000L, T0 + 20 * MINUTE, T0 + 4 * HOUR + 20 * MINUTE));
+    }
+
+    @Test
+    void eventsBeforeTheRegistrationCountUnderUnknownUntilItArrives() {
+        harness.send(Event.inSession(TestEvents.SIGN_IN, "i1", "u1", T0 + MINUTE, "s1"));
+        harness.send(Event.registration("r1", "u1", T0, 30, "de", "web.de"));
+
+        List<GenericRecord> rows = harness.read("user_segments").stream().map(record -> record.value()).toList();
+        assertThat(rows).extracting(row -> row.get("age_band").toString() + "/" + row.get("preferred_language")
+                        + "/" + row.get("email_domain") + "/" + row.get("lifecycle_segment") + "/" + row.get("registered_at"))
+                .containsExactly("unknown/unknown/unknown/active/null", "25-34/de/web.de/new/" + T0);
+    }
+
+    private static List<Object> row(GenericRecord value) {
+        return Arrays.asList(value.get("lifecycle_segment").toString(), value.get("value_segment").toString(),
+                value.get("check_outs"), value.get("revenue_cents"), value.get("last_check_out_at"), value.get("as_of"));
+    }
+}

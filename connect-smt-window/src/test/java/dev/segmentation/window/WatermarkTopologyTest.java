@@ -1,0 +1,100 @@
+package dev.segmentation.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.segmentation.window.ExpectedMetrics.WindowKey;
+import dev.segmentation.window.TestEvents.Event;
+
+/** Watermarks close the last windows of a bounded run, and windows close exactly at end plus grace. */
+class WatermarkTopologyTest {
+
+    private static final long MINUTE = 60_000L;
+    private static final long HOUR = 60 * MINUTE;
+    private static final long T0 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
+    private static final String[] SEGMENT = {"25-34", "de", "web.de"};
+
+    private final SegmentationHarness harness = new SegmentationHarness(Map.of());
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    @Test
+    void watermarksOnEveryTopicCloseTheLastWindowsAndAreNeverCounted() {
+        harness.send(Event.registration("e1", "u1", T0 + 5 * MINUTE, 30, "de", "web.de"));
+        harness.send(Event.registration("e2", "u2", T0 + 20 * MINUTE, 31, "de", "web.de"));
+        harness.send(Event.inSession(TestEvents.SIGN_IN, "e3", "u1", T0 + 21 * MINUTE, "s1"));
+        // Signed out, so the watermarks' stream time does not close the session (and with it a window).
+        harness.send(Event.inSession(TestEvents.SIGN_OUT, "e4", "u1", T0 + 22 * MINUTE, "s1"));
+        assertThat(harness.read("segment_registrations")).as("no window has closed yet").isEmpty();
+
+        // One partition's watermark counts only once all six topics have sent theirs.
+        for (String topic : TestEvents.TOPICS.subList(0, 5)) {
+            harness.send(Arrival.watermark(topic, T0 + 3 * HOUR));
+        }
+        assertThat(harness.read("segment_registrations")).isEmpty();
+        harness.send(Arrival.watermark(TestEvents.TOPICS.get(5), T0 + 3 * HOUR));
+
+        Map<WindowKey, Long> registrations = OutputRows.windowed(harness.read("segment_registrations"), "registrations",
+                HOUR, row -> (Long) row.get("registrations"));
+        // u1 (8:05) falls in the windows from 7:15 to 8:00, u2 (8:20) in those from 7:30 to 8:15.
+        Map<WindowKey, Long> expected = new java.util.HashMap<>();
+        for (long start = T0 - 45 * MINUTE; start <= T0 + 15 * MINUTE; start += 15 * MINUTE) {
+            long count = (start == T0 - 45 * MINUTE || start == T0 + 15 * MINUTE) ? 1 : 2;
+            expected.put(WindowKey.of(SEGMENT, start), count);
+            expected.put(WindowKey.of(ExpectedMetrics.ALL, start), count);
+        }
+        assertThat(registrations).isEqualTo(expected);
+        Map<WindowKey, Long> active = OutputRows.windowed(harness.read("segment_active_users"), "active_users", HOUR,
+                row -> (Long) row.get("active_users"));
+        assertThat(active).containsEntry(WindowKey.of(SEGMENT, T0 + 15 * MINUTE), 1L).hasSize(8);
+        assertThat(harness.read("segment_late_events")).isEmpty();
+        assertThat(harness.readDeadLetters()).isEmpty();
+    }
+
+    @Test
+    void aWindowClosesExactlyWhenStreamTimeReachesItsEndPlusGrace() {
+        harness.send(Event.registration("e1", "u1", T0 + MINUTE, 30, "de", "web.de"));
+        // Stream time at 9:15 is the end (9:00) plus grace (15 min) of the window that starts at 8:00.
+        harness.send(Event.registration("e2", "u2", T0 + 75 * MINUTE, 40, "fr", "gmail.com"));
+        harness.send(Event.registration("e3", "u3", T0 + 59 * MINUTE, 30, "de", "web.de"));
+        harness.sendWatermarks(T0 + 5 * HOUR);
+
+        Map<WindowKey, Long> registrations = registrations();
+        assertThat(registrations.get(WindowKey.of(SEGMENT, T0))).as("8:00 window, closed before u3 came").isEqualTo(1L);
+        assertThat(registrations.get(WindowKey.of(SEGMENT, T0 + 15 * MINUTE))).isEqualTo(1L);
+        assertThat(lateEvents()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                WindowKey.of(SEGMENT, T0), 1L, WindowKey.of(ExpectedMetrics.ALL, T0), 1L));
+    }
+
+    @Test
+    void aWindowIsStillOpenOneMillisecondBeforeItsEndPlusGrace() {
+        harness.send(Event.registration("e1", "u1", T0 + MINUTE, 30, "de", "web.de"));
+        harness.send(Event.registration("e2", "u2", T0 + 75 * MINUTE - 1, 40, "fr", "gmail.com"));
+        harness.send(Event.registration("e3", "u3", T0 + 59 * MINUTE, 30, "de", "web.de"));
+        harness.sendWatermarks(T0 + 5 * HOUR);
+
+        assertThat(registrations().get(WindowKey.of(SEGMENT, T0))).isEqualTo(2L);
+        assertThat(lateEvents()).isEmpty();
+    }
+
+    private Map<WindowKey, Long> registrations() {
+        return OutputRows.windowed(harness.read("segment_registrations"), "registrations", HOUR,
+                row -> (Long) row.get("registrations"));
+    }
+
+    private Map<WindowKey, Long> lateEvents() {
+        List<TestRecord<GenericRecord, GenericRecord>> rows = harness.read("segment_late_events");
+        return OutputRows.latest(rows, "late_events", HOUR, row -> (Long) row.get("late_events"));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.segmentation.window.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.junit.jupiter.api.Test;
+
+class RecentEventsTest {
+
+    private static final long HORIZON = 7_200_000L;
+    private final RecentEvents recent = new RecentEvents(HORIZON);
+    private final UserState user = new UserState();
+
+    @Test
+    void recognisesARepeatedEventButNotAnotherEventAtTheSameTime() {
+        assertThat(recent.isDuplicate(user, id("a"), 1_000, 1_000)).isFalse();
+        assertThat(recent.isDuplicate(user, id("a"), 1_000, 5_000)).isTrue();
+        assertThat(recent.isDuplicate(user, id("b"), 1_000, 5_000)).isFalse();
+        assertThat(recent.isDuplicate(user, id("a"), 2_000, 5_000)).as("same id, another time: another event")
+                .isFalse();
+    }
+
+    @Test
+    void forgetsIdsOlderThanTheHorizon() {
+        for (int i = 0; i < 10; i++) {
+            recent.isDuplicate(user, id("old" + i), 1_000 + i, 1_000 + i);
+        }
+        recent.isDuplicate(user, id("new"), HORIZON + 2_000, HORIZON + 2_000);
+        assertThat(user.recentCount).isEqualTo(1);
+    }
+
+    @Test
+    void spreadsSimilarIdsOverTheWholeHash() {
+        assertThat(RecentEvents.hash(bytes("ev-1"))).isNotEqualTo(RecentEvents.hash(bytes("ev-2")));
+        assertThat(Long.bitCount(RecentEvents.hash(bytes("ev-1")) ^ RecentEvents.hash(bytes("ev-2"))))
+                .isBetween(16, 48);
+    }
+
+    private static Bytes id(String id) {
+        return Bytes.wrap(bytes(id));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
