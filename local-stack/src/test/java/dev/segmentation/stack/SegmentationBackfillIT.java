@@ -1,0 +1,490 @@
+package dev.segmentation.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.segmentation.stack.BackfillExpectations.Event;
+import dev.segmentation.stack.BackfillExpectations.RowKey;
+import dev.segmentation.stack.BackfillExpectations.UserRow;
+
+/**
+ * The segmentation stage over the real stack: a bounded simulator backfill of three simulated days, deployed
+ * through the Connect REST API, then the Streams app as {@code ./pipeline up} starts it, and every final row in the
+ * aggregate topics and in {@code user_segments}, decoded with the registry, must equal {@link BackfillExpectations}'
+ * computation over the events read back from Kafka.
+ *
+ * <p>The input is perfect (no late, disordered, duplicate or malformed events) and the watermarks lead the last
+ * event by more than the session timeout plus window size and grace, so every session ends and every window closes,
+ * nothing is late, and every metric is a function of the event set. The app starts once the backfill is in Kafka:
+ * while a backfill is being written, Kafka Streams may read one input partition hours of event time ahead of
+ * another of the same task, and the results then depend on the timing. Run it with
+ * {@code mvn -pl local-stack -am verify -Dit.test=SegmentationBackfillIT -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
+ */
+@Disabled("Fails: per-user tasks run more than twelve hours of event time apart in this sparse backfill, and "
+        + "records that late detection passes on are dropped by the windowed aggregate as expired; see issue 4")
+class SegmentationBackfillIT {
+
+    private static final String CONNECTOR = "backfill-simulator";
+    private static final String APPLICATION_ID = "segmentation";
+    private static final String REPARTITION_TOPIC = APPLICATION_ID + "-contributions-by-segment-repartition";
+    private static final String LATE_TOPIC = "segment_late_events";
+    private static final String USER_SEGMENTS_TOPIC = "user_segments";
+    private static final String DEAD_LETTER_TOPIC = "segmentation_dead_letter";
+    private static final Map<String, String> METRIC_TOPICS = Map.of(
+            "registrations", "segment_registrations",
+            "active_users", "segment_active_users",
+            "sessions", "segment_sessions",
+            "funnel", "segment_funnel",
+            "revenue", "segment_revenue");
+    /** Fields every windowed row repeats from its key, and the wall-clock stamp; the rest are the metric's own. */
+    private static final Set<String> ROW_FRAME = Set.of("window_start", "window_end", "age_band",
+            "preferred_language", "email_domain", "emitted_at");
+    private static final int TASKS = 3;
+    private static final Instant START = Instant.parse("2026-03-02T00:00:00Z");
+    private static final Instant END = Instant.parse("2026-03-05T00:00:00Z");
+    private static final Duration SIMULATOR_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STREAMS_TIMEOUT = Duration.ofSeconds(120);
+
+    private static LocalStack stack;
+    private static boolean passed;
+    private static BackfillExpectations.Settings settings;
+    private static List<Event> events;
+    private static BackfillExpectations expected;
+    private static final Map<String, List<ConsumerRecord<GenericRecord, GenericRecord>>> outputs = new HashMap<>();
+    private static final Map<Integer, Map<String, Long>> watermarks = new TreeMap<>();
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters;
+
+    @BeforeAll
+    static void backfillThroughTheStack() throws Exception {
+        long began = System.nanoTime();
+        Properties streamsProperties = streamsProperties();
+        settings = BackfillExpectations.Settings.of(streamsProperties);
+        stack = LocalStack.up("segmentation-backfill", Map.of("PIPELINE_WITHOUT_STREAMS", "1"));
+        long up = System.nanoTime();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            createTopics(admin);
+            stack.connect("PUT", "/connectors/" + CONNECTOR + "/config", simulatorConfig());
+            awaitUntil(SIMULATOR_TIMEOUT, SegmentationBackfillIT::simulatorFinished,
+                    () -> "The simulator did not send its watermarks within " + SIMULATOR_TIMEOUT + "; status: "
+                            + stack.connect("GET", "/connectors/" + CONNECTOR + "/status", null)
+                            + "; see " + stack.log("connect"));
+            long simulated = System.nanoTime();
+            Path propertiesFile = stack.home().resolve("segmentation-backfill.properties");
+            try (OutputStream out = Files.newOutputStream(propertiesFile)) {
+                streamsProperties.store(out, "The segmentation app as SegmentationBackfillIT runs it");
+            }
+            stack.upAgain(Map.of("PIPELINE_STREAMS_PROPERTIES", propertiesFile.toString()));
+            awaitUntil(STREAMS_TIMEOUT, () -> streamsBehind(admin).isEmpty(),
+                    () -> "The Streams app did not consume its input and repartition topics to the end within "
+                            + STREAMS_TIMEOUT + "; behind (partition=committed/end): " + streamsBehind(admin)
+                            + "; see " + stack.log("streams"));
+            long processed = System.nanoTime();
+            readTopics();
+            expected = BackfillExpectations.compute(events, watermarks, settings);
+            System.out.printf("Backfill IT: stack up %.1f s, simulator %.1f s, Streams started and caught up in %.1f s, "
+                            + "read and computed in %.1f s; %d events, %d users, %d sessions ended, rows %s%n",
+                    seconds(began, up), seconds(up, simulated), seconds(simulated, processed),
+                    seconds(processed, System.nanoTime()), events.size(), expected.users.size(),
+                    expected.sessionsEnded, expected.rowCounts());
+        }
+        passed = true;
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (stack == null) {
+            return;
+        }
+        // A failed run keeps its home, logs included, for a look at what happened.
+        List<Long> survivors = stack.downAndListSurvivors(passed);
+        assertThat(survivors).as("processes of the stack in %s after ./pipeline down", stack.home()).isEmpty();
+    }
+
+    @Test
+    void theRunEndedEverySessionAndClosedEveryWindow() {
+        track(() -> {
+            assertThat(events).as("simulated events").hasSizeGreaterThan(10_000);
+            assertThat(expected.sessionsLeftOpen).as("sessions still open after the watermarks").isZero();
+            assertThat(expected.windowsLeftOpen).as("windows with data still open after the watermarks").isZero();
+            // Three days of steady traffic: the total has viewers in every window that overlaps the run.
+            Set<Long> totalWindows = expected.rows.get("funnel").keySet().stream()
+                    .filter(key -> key.ageBand().equals(BackfillExpectations.ALL)).map(RowKey::windowStart)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            long overlapping = (END.toEpochMilli() - START.toEpochMilli() + settings.sizeMs()) / settings.advanceMs() - 1;
+            assertThat(totalWindows).as("windows of the total with viewers").hasSize((int) overlapping);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"registrations", "active_users", "sessions", "funnel", "revenue"})
+    void everyFinalRowOfTheMetricEqualsTheIndependentComputation(String metric) {
+        track(() -> {
+            String topic = METRIC_TOPICS.get(metric);
+            Map<RowKey, List<Map<String, Object>>> actual = new TreeMap<>();
+            List<String> malformed = new ArrayList<>();
+            for (ConsumerRecord<GenericRecord, GenericRecord> record : outputs.get(topic)) {
+                RowKey key = rowKey(record.key());
+                String problem = frameProblem(key, metric, record.value());
+                if (problem != null) {
+                    malformed.add(key + ": " + problem);
+                }
+                actual.computeIfAbsent(key, k -> new ArrayList<>()).add(metricFields(record.value()));
+            }
+            Map<RowKey, Map<String, Object>> want = expected.rows.get(metric);
+            List<String> repeated = actual.entrySet().stream().filter(e -> e.getValue().size() > 1)
+                    .map(e -> e.getKey() + " written " + e.getValue().size() + " times: " + e.getValue()).toList();
+
+            assertThat(malformed).as("rows of %s whose window or segment disagree with their key", topic).isEmpty();
+            assertThat(repeated).as("keys of %s with more than one final row", topic).isEmpty();
+            assertThat(differences(want, first(actual))).as("differences between %s and the expected %d rows",
+                    topic, want.size()).isEmpty();
+            assertThat(want).as("expected rows of %s", metric).isNotEmpty();
+        });
+    }
+
+    @Test
+    void nothingWasLateAndNothingWasRejected() {
+        track(() -> {
+            List<String> lateCounts = outputs.get(LATE_TOPIC).stream()
+                    .filter(record -> ((Number) record.value().get("late_events")).longValue() != 0
+                            || ((Number) record.value().get("late_sessions")).longValue() != 0)
+                    .map(record -> rowKey(record.key()) + " " + record.value()).toList();
+            assertThat(lateCounts).as("late counts of a perfect backfill").isEmpty();
+            assertThat(deadLetters).as("dead letters of a perfect backfill, by reason")
+                    .extracting(SegmentationBackfillIT::deadLetterReason).isEmpty();
+        });
+    }
+
+    @Test
+    void everyUsersLastSegmentRowEqualsTheIndependentComputation() {
+        track(() -> {
+            Map<String, UserRow> actual = new TreeMap<>();
+            for (ConsumerRecord<GenericRecord, GenericRecord> record : outputs.get(USER_SEGMENTS_TOPIC)) {
+                GenericRecord row = record.value();
+                // One user's rows share a key and so a partition: the last one read is the last one written.
+                actual.put(record.key().get("user_id").toString(), new UserRow(text(row, "age_band"),
+                        text(row, "preferred_language"), text(row, "email_domain"), text(row, "lifecycle_segment"),
+                        text(row, "value_segment"), (Long) row.get("registered_at"), (Integer) row.get("check_outs"),
+                        (Long) row.get("revenue_cents"), (Long) row.get("last_check_out_at"), (Long) row.get("as_of")));
+            }
+            assertThat(differences(expected.users, actual)).as("differences between %s and the expected rows of %d users",
+                    USER_SEGMENTS_TOPIC, expected.users.size()).isEmpty();
+        });
+    }
+
+    /** Records whether every check passed, so that the stack's home is kept for a look after a failure. */
+    private static void track(Runnable check) {
+        try {
+            check.run();
+        } catch (RuntimeException | AssertionError e) {
+            passed = false;
+            throw e;
+        }
+    }
+
+    /**
+     * The committed settings of the app, with a longer grace and smaller buffers. Kafka Streams keeps each task's
+     * records in timestamp order, but does not keep tasks in step: one runs ahead of another by what it has
+     * buffered, and in a population this small a thousand item views (the default buffer) span twelve hours of
+     * event time. The windows take the largest timestamp they have seen as their clock, so the grace (and the
+     * deduplication horizon, at least size + grace) must cover that skew: buffers of a hundred records, and twelve
+     * hours of grace instead of fifteen minutes.
+     */
+    private static Properties streamsProperties() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(
+                LocalStack.repository().resolve("connector-configs/segmentation-streams.properties"))) {
+            properties.load(in);
+        }
+        long sizeMs = Long.parseLong(properties.getProperty("segmentation.window.size.ms"));
+        long graceMs = Duration.ofHours(12).toMillis();
+        properties.setProperty("segmentation.window.grace.ms", Long.toString(graceMs));
+        properties.setProperty("segmentation.dedup.retention.ms", Long.toString(sizeMs + graceMs));
+        properties.setProperty("buffered.records.per.partition", "100");
+        return properties;
+    }
+
+    /**
+     * Creates every topic the test reads, as the app and Connect would, but keeping records forever: the
+     * backfill's event times are months old, and a week's retention would let the broker delete them while the
+     * test runs. Neither the worker nor the app touches a topic that exists.
+     */
+    private static void createTopics(Admin admin) throws ExecutionException, InterruptedException {
+        List<String> topics = new ArrayList<>(BackfillExpectations.INPUT_TOPICS);
+        topics.addAll(METRIC_TOPICS.values());
+        topics.addAll(List.of(LATE_TOPIC, DEAD_LETTER_TOPIC, USER_SEGMENTS_TOPIC));
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (String topic : topics) {
+            newTopics.add(new NewTopic(topic, TASKS, (short) 1).configs(topic.equals(USER_SEGMENTS_TOPIC)
+                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                    : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+        }
+        admin.createTopics(newTopics).all().get();
+    }
+
+    /** Three simulated days of a small population, perfect input, on three tasks and partitions. */
+    private static Map<String, String> simulatorConfig() {
+        // Past the last event, sessions still time out and their windows must close: the watermark leads by more.
+        long lead = settings.sessionTimeoutMs() + settings.sizeMs() + settings.graceMs() + settings.advanceMs();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "dev.segmentation.simulator.UserEventSourceConnector");
+        config.put("tasks.max", Integer.toString(TASKS));
+        config.put("topic.partitions", Integer.toString(TASKS));
+        config.put("seed", "20260302");
+        config.put("clock", "backfill");
+        config.put("clock.start", START.toString());
+        config.put("clock.end", END.toString());
+        config.put("registrations.per.hour", "10");
+        config.put("returning.sessions.per.hour", "30");
+        config.put("watermark.lead.ms", Long.toString(lead));
+        for (String imperfection : List.of("late", "out.of.order", "duplicate", "malformed")) {
+            config.put(imperfection + ".fraction", "0");
+        }
+        config.put("batch.size", "2000");
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "io.confluent.connect.avro.AvroConverter");
+        config.put("value.converter.schema.registry.url", "${env:SCHEMA_REGISTRY_URL}");
+        config.put("value.converter.connect.meta.data", "false");
+        config.put("topic.creation.default.partitions", Integer.toString(TASKS));
+        config.put("topic.creation.default.replication.factor", "-1");
+        config.put("topic.creation.default.retention.ms", "-1");
+        config.put("exactly.once.support", "required");
+        config.put("transaction.boundary", "interval");
+        config.put("transaction.boundary.interval.ms", "2000");
+        return config;
+    }
+
+    /** Every task has committed the offset that says its watermarks are out. */
+    private static boolean simulatorFinished() throws IOException, InterruptedException {
+        JsonNode offsets = stack.connect("GET", "/connectors/" + CONNECTOR + "/offsets", null).path("offsets");
+        int finished = 0;
+        for (JsonNode entry : offsets) {
+            if (entry.path("offset").path("watermark.sent").asBoolean(false)) {
+                finished++;
+            }
+        }
+        return finished == TASKS;
+    }
+
+    /**
+     * Partitions of the input and repartition topics that the app has not consumed and committed to the end. With
+     * exactly-once, the outputs of what it committed are committed too. A transaction's marker takes the last
+     * offset, so a partition consumed to the end is one short of it.
+     */
+    private static Map<TopicPartition, String> streamsBehind(Admin admin) throws ExecutionException, InterruptedException {
+        // Input first: once it is consumed, the repartition topic's end read after it is final.
+        Map<TopicPartition, String> behind = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        behind.putAll(behind(admin, BackfillExpectations.INPUT_TOPICS));
+        if (!admin.listTopics().names().get().contains(REPARTITION_TOPIC)) {
+            behind.put(new TopicPartition(REPARTITION_TOPIC, 0), "not created yet");
+            return behind;
+        }
+        behind.putAll(behind(admin, List.of(REPARTITION_TOPIC)));
+        return behind;
+    }
+
+    private static Map<TopicPartition, String> behind(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
+            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                .forEach((partition, info) -> ends.put(partition, info.offset()));
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, String> behind = new HashMap<>();
+        ends.forEach((partition, end) -> {
+            OffsetAndMetadata offset = committed.get(partition);
+            long position = offset == null ? 0 : offset.offset();
+            if (end - position > 1) {
+                behind.put(partition, position + "/" + end);
+            }
+        });
+        return behind;
+    }
+
+    private static void readTopics() {
+        TopicReader reader = new TopicReader(stack.bootstrapServers(), stack.registryUrl());
+        events = new ArrayList<>();
+        for (String topic : BackfillExpectations.INPUT_TOPICS) {
+            for (ConsumerRecord<String, GenericRecord> record : reader.events(topic)) {
+                if (record.value() == null) {
+                    if (record.headers().lastHeader("segmentation.watermark") == null) {
+                        throw new IllegalStateException("A null value without the watermark header on " + topic);
+                    }
+                    watermarks.computeIfAbsent(record.partition(), p -> new HashMap<>())
+                            .merge(topic, record.timestamp(), Math::max);
+                    continue;
+                }
+                events.add(event(topic, record));
+            }
+        }
+        for (String topic : METRIC_TOPICS.values()) {
+            outputs.put(topic, reader.rows(topic));
+        }
+        outputs.put(LATE_TOPIC, reader.rows(LATE_TOPIC));
+        outputs.put(USER_SEGMENTS_TOPIC, reader.rows(USER_SEGMENTS_TOPIC));
+        deadLetters = reader.raw(DEAD_LETTER_TOPIC);
+    }
+
+    private static Event event(String topic, ConsumerRecord<String, GenericRecord> record) {
+        GenericRecord value = record.value();
+        String userId = text(value, "user_id");
+        long eventTime = (Long) value.get("event_time");
+        if (!userId.equals(record.key()) || eventTime != record.timestamp()) {
+            throw new IllegalStateException("Event " + value + " on " + topic + " disagrees with its record's key "
+                    + record.key() + " or timestamp " + record.timestamp());
+        }
+        return new Event(topic, record.partition(), record.timestamp(), userId, text(value, "event_id"),
+                has(value, "session_id") ? text(value, "session_id") : null,
+                has(value, "age") ? (Integer) value.get("age") : null,
+                has(value, "preferred_language") ? text(value, "preferred_language") : null,
+                has(value, "email_domain") ? text(value, "email_domain") : null,
+                has(value, "total_cents") ? ((Number) value.get("total_cents")).longValue() : null);
+    }
+
+    private static String deadLetterReason(ConsumerRecord<byte[], byte[]> record) {
+        var reason = record.headers().lastHeader("segmentation.dlq.reason");
+        return record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
+                + (reason == null ? "no reason given" : new String(reason.value(), StandardCharsets.UTF_8));
+    }
+
+    private static boolean has(GenericRecord record, String field) {
+        return record.getSchema().getField(field) != null;
+    }
+
+    private static String text(GenericRecord record, String field) {
+        Object value = record.get(field);
+        return value == null ? null : value.toString();
+    }
+
+    private static RowKey rowKey(GenericRecord key) {
+        return new RowKey(text(key, "metric"), text(key, "age_band"), text(key, "preferred_language"),
+                text(key, "email_domain"), (Long) key.get("window_start"));
+    }
+
+    /** What is wrong with a row's window and segment fields, or null. */
+    private static String frameProblem(RowKey key, String metric, GenericRecord row) {
+        if (!key.metric().equals(metric)) {
+            return "metric " + key.metric() + " in the topic of " + metric;
+        }
+        RowKey fromRow = new RowKey(metric, text(row, "age_band"), text(row, "preferred_language"),
+                text(row, "email_domain"), (Long) row.get("window_start"));
+        if (!fromRow.equals(key)) {
+            return "the row says " + fromRow;
+        }
+        long end = (Long) row.get("window_end");
+        return end == key.windowStart() + settings.sizeMs() ? null : "window_end " + Instant.ofEpochMilli(end);
+    }
+
+    private static Map<String, Object> metricFields(GenericRecord row) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (Schema.Field field : row.getSchema().getFields()) {
+            if (!ROW_FRAME.contains(field.name())) {
+                fields.put(field.name(), row.get(field.name()));
+            }
+        }
+        return fields;
+    }
+
+    private static <K, V> Map<K, V> first(Map<K, List<V>> values) {
+        Map<K, V> first = new TreeMap<>();
+        values.forEach((key, list) -> first.put(key, list.get(0)));
+        return first;
+    }
+
+    /** Missing, unexpected and different entries, the first few of each kind with a count of the rest. */
+    private static <K, V> List<String> differences(Map<K, V> want, Map<K, V> got) {
+        List<String> missing = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        want.forEach((key, value) -> {
+            if (!got.containsKey(key)) {
+                missing.add("missing " + key + " = " + value);
+            } else if (!Objects.equals(value, got.get(key))) {
+                different.add(key + ": expected " + value + " but was " + got.get(key));
+            }
+        });
+        got.forEach((key, value) -> {
+            if (!want.containsKey(key)) {
+                unexpected.add("unexpected " + key + " = " + value);
+            }
+        });
+        List<String> report = new ArrayList<>();
+        for (List<String> kind : List.of(missing, different, unexpected)) {
+            report.addAll(kind.subList(0, Math.min(15, kind.size())));
+            if (kind.size() > 15) {
+                report.add("... and " + (kind.size() - 15) + " more like that");
+            }
+        }
+        return report;
+    }
+
+    private interface Check {
+        boolean done() throws Exception;
+    }
+
+    private interface Message {
+        String text() throws Exception;
+    }
+
+    private static void awaitUntil(Duration timeout, Check check, Message failure) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.done()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure.text());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static double seconds(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1e9;
+    }
+}
