@@ -27,6 +27,7 @@ final class LocalStack {
     private final Path home;
     private final JsonNode ports;
     private final HttpClient http = HttpClient.newHttpClient();
+    private String startOutput = "";
 
     private LocalStack(Path home, JsonNode ports) {
         this.home = home;
@@ -39,9 +40,20 @@ final class LocalStack {
      * @param environment variables for the launcher, such as {@code PIPELINE_WITHOUT_STREAMS}
      */
     static LocalStack up(String name, Map<String, String> environment) throws IOException, InterruptedException {
+        return start(name, environment, "up");
+    }
+
+    /**
+     * Runs a command that starts the stack, such as {@code up} or {@code demo --timeout 240}, in a new temporary
+     * home, and returns once it has succeeded; its output is then in {@link #startOutput()}.
+     */
+    static LocalStack start(String name, Map<String, String> environment, String... command)
+            throws IOException, InterruptedException {
         Path home = Files.createTempDirectory(name);
-        run(home, environment, "up");
-        return new LocalStack(home, JSON.readTree(home.resolve("ports.json").toFile()));
+        String output = run(home, environment, command);
+        LocalStack stack = new LocalStack(home, JSON.readTree(home.resolve("ports.json").toFile()));
+        stack.startOutput = output;
+        return stack;
     }
 
     /** Runs {@code ./pipeline up} again, which starts the parts that are not running, on the same ports. */
@@ -49,13 +61,15 @@ final class LocalStack {
         run(home, environment, "up");
     }
 
-    private static void run(Path home, Map<String, String> environment, String command)
+    private static String run(Path home, Map<String, String> environment, String... command)
             throws IOException, InterruptedException {
         Process process = pipeline(home, environment, command);
         String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("./pipeline " + command + " failed in " + home + ":\n" + output);
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("./pipeline " + String.join(" ", command) + " failed in " + home + ":\n"
+                    + output);
         }
+        return output;
     }
 
     /** The repository's root, where {@code ./pipeline} and the connector configs live. */
@@ -65,6 +79,16 @@ final class LocalStack {
 
     Path home() {
         return home;
+    }
+
+    /** What the command that started the stack printed. */
+    String startOutput() {
+        return startOutput;
+    }
+
+    /** The port the launcher chose for a component: kafka, registry, connect or postgres. */
+    int port(String component) {
+        return ports.get(component).asInt();
     }
 
     Path log(String part) {

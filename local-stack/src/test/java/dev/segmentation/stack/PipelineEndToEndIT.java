@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,9 +25,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.HttpSchemaRegistry;
@@ -44,58 +39,23 @@ class PipelineEndToEndIT {
 
     private static final long HOUR = 3_600_000L;
     private static final long ADVANCE = 15 * 60_000L;
-    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
-    private static Path home;
-    private static JsonNode ports;
+    private static LocalStack stack;
+    private static boolean passed;
 
     @BeforeAll
     static void runDemo() throws Exception {
-        home = Files.createTempDirectory("pipeline-e2e");
-        Process demo = pipeline("demo", "--timeout", "240");
-        String output = new String(demo.getInputStream().readAllBytes());
-        assertThat(demo.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        assertThat(demo.exitValue()).as(output).isZero();
-        assertThat(output).contains("registrations");
-        ports = new ObjectMapper().readTree(home.resolve("ports.json").toFile());
+        stack = LocalStack.start("pipeline-e2e", Map.of(), "demo", "--timeout", "240");
+        assertThat(stack.startOutput()).contains("registrations");
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        List<Long> pids = new ArrayList<>();
-        try (var pidFiles = Files.list(home.resolve("run"))) {
-            for (Path file : pidFiles.toList()) {
-                pids.add(Long.parseLong(Files.readString(file).trim()));
-            }
+        if (stack != null) {
+            // A failed run keeps its home, logs included, for a look at what happened.
+            assertThat(stack.downAndListSurvivors(passed)).as("processes of the stack in %s after ./pipeline down",
+                    stack.home()).isEmpty();
         }
-        Path postmaster = home.resolve("postgres/data/postmaster.pid");
-        if (Files.exists(postmaster)) {
-            pids.add(Long.parseLong(Files.readAllLines(postmaster).get(0).trim()));
-        }
-        Process down = pipeline("down");
-        down.getInputStream().transferTo(System.out);
-        assertThat(down.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(pids).isNotEmpty().allSatisfy(pid -> assertThat(running(pid)).as("process %d after down", pid).isFalse());
-    }
-
-    /** Alive and not a zombie: an exited child that nobody has reaped yet holds no resources. */
-    private static boolean running(long pid) throws IOException {
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || !Files.exists(stat)) {
-            return false;
-        }
-        String content = Files.readString(stat);
-        return content.charAt(content.lastIndexOf(')') + 2) != 'Z';
-    }
-
-    private static Process pipeline(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(REPO.resolve("pipeline").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
-        builder.environment().put("PIPELINE_HOME", home.toString());
-        builder.environment().put("PIPELINE_PORTS", "auto");
-        builder.environment().put("PIPELINE_SKIP_BUILD", "1"); // Maven has just built everything
-        return builder.start();
     }
 
     @Test
@@ -106,12 +66,13 @@ class PipelineEndToEndIT {
         assertThat(rows).isNotEmpty();
         rows.forEach((key, registrations) ->
                 assertThat(registrations).as("registrations of %s", key).isEqualTo(expected.get(key)));
+        passed = true;
     }
 
     /** (age band, language, domain, window start) to registrations, as the JDBC sink upserted them. */
     private static Map<String, Long> aggregateRows() throws SQLException, IOException {
-        String url = "jdbc:postgresql://127.0.0.1:" + ports.get("postgres").asInt() + "/segmentation";
-        String password = Files.readString(home.resolve("secrets/postgres-password")).trim();
+        String url = "jdbc:postgresql://127.0.0.1:" + stack.port("postgres") + "/segmentation";
+        String password = Files.readString(stack.home().resolve("secrets/postgres-password")).trim();
         Map<String, Long> rows = new HashMap<>();
         try (Connection connection = DriverManager.getConnection(url, "segmentation", password);
              Statement statement = connection.createStatement();
@@ -128,13 +89,12 @@ class PipelineEndToEndIT {
 
     /** Every registration the simulator wrote: its record timestamp and its segment attributes. */
     private static List<Object[]> registrationTimesAndSegments() {
-        String registry = "http://127.0.0.1:" + ports.get("registry").asInt();
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.get("kafka").asInt(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Object[]> events = new ArrayList<>();
         try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ConfluentAvroSerde(new HttpSchemaRegistry(registry), false).deserializer())) {
+                new ConfluentAvroSerde(new HttpSchemaRegistry(stack.registryUrl()), false).deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor("user_registration").stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
