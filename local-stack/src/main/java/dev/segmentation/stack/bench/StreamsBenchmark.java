@@ -259,7 +259,12 @@ public final class StreamsBenchmark {
         process.destroy();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (process.isAlive() && System.nanoTime() < deadline) {
-            cpu = cpuSeconds(process.pid());
+            try {
+                cpu = cpuSeconds(process.pid());
+            } catch (IOException exited) {
+                // Gone between the two checks; the last reading stands, short by at most one interval.
+                break;
+            }
             Thread.sleep(20);
         }
         return cpu;
