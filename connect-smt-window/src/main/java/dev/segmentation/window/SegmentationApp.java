@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
@@ -43,6 +44,8 @@ public final class SegmentationApp {
     private static final Logger log = LoggerFactory.getLogger(SegmentationApp.class);
     /** Kafka's internal setting for how often a windowed aggregation with emit-on-window-close looks for closed windows. */
     static final String EMIT_INTERVAL_CONFIG = "__emit.interval.ms.kstreams.windowed.aggregation__";
+    /** Records a poll returns and a partition buffers; see {@link #streamsConfig}. */
+    static final int FAIR_BUFFER_RECORDS = 100;
 
     private SegmentationApp() {
     }
@@ -68,6 +71,14 @@ public final class SegmentationApp {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000L);
         // Most records the application produces go to its own repartition topic; larger batches, fewer requests.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
+        // The per-user tasks (one per input partition) feed the same windows, whose stream time is the furthest any
+        // of them has got: events of a task that runs behind arrive after their windows closed and are only counted
+        // as late. A stream thread drains every buffered record before it polls again, so when it catches up (a
+        // backfill, a restart) a task whose data came first runs ahead by as much as was buffered, a megabyte fetch
+        // being hours of a quiet topic. Small polls, buffers and fetches keep the tasks within minutes of each other.
+        props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, FAIR_BUFFER_RECORDS);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), FAIR_BUFFER_RECORDS);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 128 * 1024);
         props.putAll(fileProperties);
         SegmentationConfig.CONFIG_DEF.names().forEach(props::remove);
         return props;

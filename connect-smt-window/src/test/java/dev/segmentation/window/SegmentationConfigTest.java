@@ -86,6 +86,23 @@ class SegmentationConfigTest {
         assertThat(overridden).doesNotContainKey(SegmentationConfig.WINDOW_GRACE_CONFIG);
     }
 
+    @Test
+    void tasksCatchingUpPollBufferAndFetchLittleAtATimeUnlessTheFileSaysOtherwise() {
+        Properties streams = SegmentationApp.streamsConfig(new Properties());
+        assertThat(streams.get(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG)).isEqualTo(100);
+        assertThat(streams.get("main.consumer.max.poll.records")).isEqualTo(100);
+        assertThat(streams.get("main.consumer.max.partition.fetch.bytes")).isEqualTo(128 * 1024);
+        // Kafka Streams accepts them as they are.
+        streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        StreamsConfig config = new StreamsConfig(streams);
+        assertThat(config.getMainConsumerConfigs("group", "client", 0))
+                .containsEntry("max.poll.records", 100).containsEntry("max.partition.fetch.bytes", 128 * 1024);
+
+        Properties file = new Properties();
+        file.put("main.consumer.max.poll.records", "1000");
+        assertThat(SegmentationApp.streamsConfig(file).get("main.consumer.max.poll.records")).isEqualTo("1000");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "segmentation.window.advance.ms, 7200000, segmentation.window.advance.ms",

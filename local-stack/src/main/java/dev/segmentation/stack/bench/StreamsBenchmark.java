@@ -1,27 +1,54 @@
 package dev.segmentation.stack.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Compares the segmentation Streams application with Kafka's {@code kafka-consumer-perf-test} on the running
  * local stack, in one run and over the same input: the simulator first backfills the six event topics, then the
  * perf tool reads them all (read-committed), then the application processes them from the start with
- * exactly_once_v2 and every metric. Prints events/s of each, their ratio, the application's events per CPU
- * second, and the size of its state stores.
+ * exactly_once_v2 and every metric, in its own JVM and with the settings of
+ * {@code connector-configs/segmentation-streams.properties}.
  *
- * <p>Run through {@code ./pipeline bench streams [--events N]}.
+ * <p>Events are the six topics' records, watermarks aside. The application's time runs from its switch to RUNNING
+ * (its first fetch follows at once) until the offsets it has committed cover every input record and every record
+ * of its repartition topic, that is until the transaction holding its last output has committed. Its CPU time over
+ * the same span comes from {@code /proc}; the state stores are measured on disk after a clean shutdown, which
+ * flushes RocksDB's memtables.
+ *
+ * <p>Run through {@code ./pipeline bench streams [--events N]}. Run directly, it also takes {@code --input RUN} to
+ * reuse the topics of an earlier run (with that run's {@code --events}), {@code --app-properties k=v,k=v} to
+ * override application settings and {@code --app-java-options "..."} (e.g. a flight recording).
  */
 public final class StreamsBenchmark {
+
+    private static final String REPARTITION = "-contributions-by-segment-repartition";
+    /** The simulator ends a bounded run with one watermark per partition of every event topic. */
+    private static final int WATERMARKS = BenchSimulator.EVENT_TOPICS.length * BenchSimulator.PARTITIONS;
+    private static final String[] OUTPUTS = {"registrations", "active.users", "sessions", "funnel", "revenue",
+        "late.events", "user.segments"};
 
     private StreamsBenchmark() {
     }
@@ -29,114 +56,265 @@ public final class StreamsBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = BenchStack.parseArgs(args);
         long events = Long.parseLong(options.getOrDefault("events", "1000000"));
-        String appClasspath = options.get("app-classpath");
-        try (BenchStack stack = BenchStack.fromArgs(options)) {
-            String run = "bench" + System.currentTimeMillis();
+        try (BenchStack stack = BenchStack.fromArgs(options); Admin admin = admin(stack)) {
+            String run = options.get("input");
             List<String> inputs = new ArrayList<>();
-            for (String topic : BenchSimulator.EVENT_TOPICS) {
-                inputs.add(run + "." + topic);
+            if (run == null) {
+                run = "bench" + System.currentTimeMillis();
+                inputs.addAll(inputTopics(run));
+                stack.createTopics(inputs, BenchSimulator.PARTITIONS);
+                System.out.printf("Filling the event topics with %,d simulated events ...%n", events);
+                BenchSimulator.backfill(stack, run, events);
+            } else {
+                inputs.addAll(inputTopics(run));
             }
-            stack.createTopics(inputs, BenchSimulator.PARTITIONS);
-            System.out.printf("Filling the event topics with %,d simulated events ...%n", events);
-            BenchSimulator.backfill(stack, run, events);
-            long records = stack.endOffsets(inputs, BenchSimulator.PARTITIONS).values().stream().mapToLong(Long::longValue).sum();
-
+            System.out.println("Reading them with kafka-consumer-perf-test ...");
             double perfRate = runConsumerPerfTest(stack, run, events);
-            AppRun app = runApplication(stack, run, inputs, appClasspath);
-            System.out.printf("%nStreams benchmark: %,d events in 6 topics of %d partitions (%,d offsets with "
-                    + "transaction markers and watermarks)%n", events, BenchSimulator.PARTITIONS, records);
-            System.out.printf("  %-46s %,12.0f events/s%n", "kafka-consumer-perf-test (baseline, read_committed)",
+            System.out.println("Processing them with the segmentation application ...");
+            AppRun app = runApplication(stack, admin, run, inputs, events, options);
+
+            System.out.printf("%nStreams benchmark: %,d events in 6 topics of %d partitions (input %s)%n", events,
+                    BenchSimulator.PARTITIONS, run);
+            System.out.printf("  %-50s %,12.0f events/s%n", "kafka-consumer-perf-test (baseline, read_committed)",
                     perfRate);
-            System.out.printf("  %-46s %,12.0f events/s%n", "segmentation app (exactly_once_v2, all metrics)",
-                    app.eventsPerSecond());
-            System.out.printf("  %-46s %12.2f   (target >= 0.30)%n", "ratio app / baseline",
+            System.out.printf("  %-50s %,12.0f events/s   (%,.1f s, RUNNING to last output committed)%n",
+                    "segmentation app (exactly_once_v2, all metrics)", app.eventsPerSecond(), app.seconds());
+            System.out.printf("  %-50s %12.2f   (target >= 0.30)%n", "ratio app / baseline",
                     app.eventsPerSecond() / perfRate);
-            System.out.printf("  %-46s %,12.0f events/s   (target >= 50,000)%n", "app events per CPU second",
-                    app.eventsPerCpuSecond());
-            System.out.printf("  %-46s %,12.1f MiB%n", "app state stores on disk", app.stateBytes() / 1048576.0);
+            System.out.printf("  %-50s %,12.1f s   (%,.1f s with start-up and shutdown)%n", "app CPU time",
+                    app.cpuSeconds(), app.totalCpuSeconds());
+            System.out.printf("  %-50s %,12.0f events/s   (target >= 50,000; ratio %.2f)%n",
+                    "app events per CPU second", app.eventsPerCpuSecond(), app.eventsPerCpuSecond() / 50_000);
+            System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app state stores on disk (RocksDB, after close)",
+                    app.stateBytes() / 1048576.0, mib(app.storeBytes()));
+            System.out.printf("  %-50s %s%n", "output rows per topic", app.outputRows());
+            System.out.printf("  %-50s %.0f%% of %d cores busy, load average %s -> %s%n", "machine during the app run",
+                    app.machineBusy() * 100, Runtime.getRuntime().availableProcessors(), app.loadBefore(),
+                    app.loadAfter());
         }
+    }
+
+    private static List<String> inputTopics(String run) {
+        return Arrays.stream(BenchSimulator.EVENT_TOPICS).map(topic -> run + "." + topic).toList();
+    }
+
+    private static Admin admin(BenchStack stack) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers);
+        return Admin.create(props);
     }
 
     private static double runConsumerPerfTest(BenchStack stack, String run, long events) throws Exception {
         List<String> output = stack.runTool("org.apache.kafka.tools.ConsumerPerformance", List.of(
                 "--bootstrap-server", stack.bootstrapServers, "--include", run.replace(".", "\\.") + "\\..*",
-                "--num-records", Long.toString(events), "--group", run + "-perf", "--timeout", "60000",
-                "--command-property", "isolation.level=read_committed", "--hide-header"));
+                "--num-records", Long.toString(events + WATERMARKS), "--group", run + "-perf" + System.nanoTime(),
+                "--timeout", "60000", "--command-property", "isolation.level=read_committed", "--hide-header"));
         // start.time, end.time, MB, MB/s, records, records/s, rebalance ms, fetch ms, fetch MB/s, fetch records/s
         String[] columns = output.get(output.size() - 1).split(",\\s*");
-        return Double.parseDouble(columns[9]);
+        return events / (Double.parseDouble(columns[7]) / 1000);
     }
 
     /** Starts the application as its own process on the benchmark's topics and waits until it has read them all. */
-    private static AppRun runApplication(BenchStack stack, String run, List<String> inputs, String classpath)
-            throws Exception {
+    private static AppRun runApplication(BenchStack stack, Admin admin, String run, List<String> inputs, long events,
+                                         Map<String, String> options) throws Exception {
+        String appId = run + "-app" + System.currentTimeMillis() % 100_000;
         Path stateDir = Files.createTempDirectory("segmentation-bench-state");
-        Properties props = new Properties();
-        props.put("application.id", run + "-app");
+        Properties props = shippedConfig(options.get("streams-config"));
+        props.put("application.id", appId);
         props.put("bootstrap.servers", stack.bootstrapServers);
         props.put("schema.registry.url", stack.registryUrl);
         props.put("state.dir", stateDir.toString());
-        props.put("processing.guarantee", "exactly_once_v2");
-        props.put("commit.interval.ms", "1000");
         props.put("auto.offset.reset", "earliest");
         props.put("segmentation.topic.partitions", Integer.toString(BenchSimulator.PARTITIONS));
         String[] inputKeys = {"registration", "sign.in", "sign.out", "item.view", "add.to.cart", "check.out"};
         for (int i = 0; i < inputKeys.length; i++) {
             props.put("segmentation.topic." + inputKeys[i], inputs.get(i));
         }
-        for (String output : new String[] {"registrations", "active.users", "sessions", "funnel", "revenue",
-            "late.events", "user.segments"}) {
-            props.put("segmentation.topic." + output + ".output", run + ".out." + output.replace('.', '_'));
+        List<String> outputs = new ArrayList<>();
+        for (String output : OUTPUTS) {
+            String topic = appId + ".out." + output.replace('.', '_');
+            props.put("segmentation.topic." + output + ".output", topic);
+            outputs.add(topic);
         }
-        props.put("segmentation.topic.dead.letter", run + ".dead_letter");
-        Path file = stateDir.resolveSibling(run + "-app.properties");
+        props.put("segmentation.topic.dead.letter", appId + ".dead_letter");
+        outputs.add(appId + ".dead_letter");
+        for (String setting : options.getOrDefault("app-properties", "").split(",")) {
+            if (!setting.isBlank()) {
+                String[] keyValue = setting.split("=", 2);
+                props.put(keyValue[0].trim(), keyValue[1].trim());
+            }
+        }
+        if (!"exactly_once_v2".equals(props.getProperty("processing.guarantee"))) {
+            throw new IllegalArgumentException("the benchmark measures exactly_once_v2");
+        }
+        Path file = stateDir.resolveSibling(appId + ".properties");
         try (var out = Files.newBufferedWriter(file)) {
             props.store(out, "segmentation benchmark");
         }
+        Path log = stateDir.resolveSibling(appId + ".log");
+        System.out.printf("  application %s, settings %s, log %s%n", appId, file, log);
 
-        Map<TopicPartition, Long> ends = stack.endOffsets(inputs, BenchSimulator.PARTITIONS);
-        Process process = new ProcessBuilder(javaBinary(), "-Xmx1g", "-cp", classpath,
-                "dev.segmentation.window.SegmentationApp", file.toString())
-                .redirectErrorStream(true).redirectOutput(stateDir.resolveSibling(run + "-app.log").toFile()).start();
+        Map<TopicPartition, Long> inputEnds = stableEnds(admin, inputs, BenchSimulator.PARTITIONS);
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-Duser.timezone=UTC"));
+        String javaOptions = options.getOrDefault("app-java-options", "");
+        if (!javaOptions.isBlank()) {
+            command.addAll(List.of(javaOptions.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", options.get("app-classpath"), "dev.segmentation.window.SegmentationApp",
+                file.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            long firstNanos = 0;
-            long firstDone = 0;
-            long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                Map<TopicPartition, Long> committed = stack.committedOffsets(run + "-app");
-                long done = 0;
-                boolean all = true;
-                for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                    long position = committed.getOrDefault(end.getKey(), 0L);
-                    done += position;
-                    all &= position >= end.getValue();
-                }
-                long now = System.nanoTime();
-                if (firstNanos == 0 && done > 0) {
-                    firstNanos = now;
-                    firstDone = done;
-                }
-                if (all) {
-                    double seconds = (now - firstNanos) / 1e9;
-                    long total = ends.values().stream().mapToLong(Long::longValue).sum();
-                    double cpuSeconds = cpuSeconds(process.pid());
-                    return new AppRun((total - firstDone) / seconds, total / cpuSeconds, directorySize(stateDir));
-                }
-                Thread.sleep(200);
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (!Files.readString(log).contains("-> RUNNING")) {
+                check(process, deadline, log);
+                Thread.sleep(10);
             }
-            throw new IllegalStateException("the application did not read its input within 15 minutes; see "
-                    + stateDir.resolveSibling(run + "-app.log"));
+            long startNanos = System.nanoTime();
+            double startCpu = cpuSeconds(process.pid());
+            long[] startTicks = machineTicks();
+            String loadBefore = loadAverage();
+            // Once every input record is in a committed offset, so is every contribution written to the
+            // repartition topic; once those are committed too, the windows' last output is.
+            while (!covered(admin, appId, inputEnds)) {
+                check(process, deadline, log);
+                Thread.sleep(50);
+            }
+            Map<TopicPartition, Long> repartitionEnds = stableEnds(admin, List.of(appId + REPARTITION),
+                    BenchSimulator.PARTITIONS);
+            while (!covered(admin, appId, repartitionEnds)) {
+                check(process, deadline, log);
+                Thread.sleep(50);
+            }
+            long endNanos = System.nanoTime();
+            double cpu = cpuSeconds(process.pid()) - startCpu;
+            long[] endTicks = machineTicks();
+            String loadAfter = loadAverage();
+            double busy = 1 - (double) (endTicks[1] - startTicks[1]) / (endTicks[0] - startTicks[0]);
+            double totalCpu = stop(process);
+            double seconds = (endNanos - startNanos) / 1e9;
+            return new AppRun(events / seconds, seconds, cpu, totalCpu, events / cpu, directorySize(stateDir),
+                    storeSizes(stateDir), outputRows(stack, outputs, appId), busy, loadBefore, loadAfter);
         } finally {
-            process.destroy();
-            process.waitFor();
+            process.destroyForcibly();
         }
     }
 
-    /** User plus system CPU time of a process, from /proc (Linux). */
+    /**
+     * The settings the stack ships, so the benchmark measures them; their {@code ${env:...}} values are all
+     * replaced.
+     */
+    private static Properties shippedConfig(String path) throws IOException, URISyntaxException {
+        Path file;
+        if (path != null) {
+            file = Path.of(path);
+        } else {
+            // This class runs from <repository>/local-stack/target/classes.
+            Path classes = Path.of(StreamsBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            file = classes.resolve("../../../connector-configs/segmentation-streams.properties").normalize();
+        }
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            props.load(in);
+        }
+        return props;
+    }
+
+    private static void check(Process process, long deadline, Path log) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the application stopped; see " + log);
+        }
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the application did not read its input within 30 minutes; see " + log);
+        }
+    }
+
+    /**
+     * Read-committed end offsets. A transactional partition ends with a commit marker, which a consumer's committed
+     * offset may stop short of when nothing followed it; every record is processed once the offset reaches it.
+     */
+    private static Map<TopicPartition, Long> stableEnds(Admin admin, List<String> topics, int partitions)
+            throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (String topic : topics) {
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                .forEach((partition, info) -> ends.put(partition, Math.max(0, info.offset() - 1)));
+        return ends;
+    }
+
+    private static boolean covered(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                .forEach((partition, offset) -> committed.put(partition, offset == null ? 0 : offset.offset()));
+        return ends.entrySet().stream().allMatch(end -> committed.getOrDefault(end.getKey(), 0L) >= end.getValue());
+    }
+
+    /** Stops the application as a user would (its shutdown hook closes Kafka Streams) and returns its CPU time. */
+    private static double stop(Process process) throws Exception {
+        double cpu = cpuSeconds(process.pid());
+        process.destroy();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                cpu = cpuSeconds(process.pid());
+            } catch (IOException exited) {
+                // Gone between the two checks; the last reading stands, short by at most one interval.
+                break;
+            }
+            Thread.sleep(20);
+        }
+        return cpu;
+    }
+
+    /** The committed rows of each output topic, to tell at a glance that every metric was written. */
+    private static Map<String, Long> outputRows(BenchStack stack, List<String> topics, String appId) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Long> rows = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                rows.put(topic.substring(appId.length() + 1), 0L);
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(
+                        record -> rows.merge(record.topic().substring(appId.length() + 1), 1L, Long::sum));
+            }
+        }
+        return rows;
+    }
+
+    /** User plus system CPU time of a process, from /proc (Linux, 100 ticks per second). */
     private static double cpuSeconds(long pid) throws IOException {
         String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat")).split("\\) ")[1].split(" ");
         long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
         return ticks / 100.0;
+    }
+
+    /** All CPU ticks of the machine and its idle ones (idle plus I/O wait), from /proc/stat. */
+    private static long[] machineTicks() throws IOException {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < Math.min(cpu.length, 9); i++) {
+            total += Long.parseLong(cpu[i]);
+        }
+        return new long[] {total, Long.parseLong(cpu[4]) + Long.parseLong(cpu[5])};
+    }
+
+    private static String loadAverage() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0];
     }
 
     private static long directorySize(Path dir) throws IOException {
@@ -145,10 +323,42 @@ public final class StreamsBenchmark {
         }
     }
 
+    /**
+     * Bytes per store over all tasks. Key-value stores live in {@code <task>/rocksdb/<store>}, segmented window
+     * stores in {@code <task>/<store>}.
+     */
+    private static Map<String, Long> storeSizes(Path stateDir) throws IOException {
+        Map<String, Long> sizes = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path relative = stateDir.relativize(file);
+                // <application id>/<task>/...
+                if (relative.getNameCount() < 4) {
+                    continue;
+                }
+                String store = relative.getName(2).toString();
+                if (store.equals("rocksdb") && relative.getNameCount() > 4) {
+                    store = relative.getName(3).toString();
+                }
+                sizes.merge(store, file.toFile().length(), Long::sum);
+            }
+        }
+        return sizes;
+    }
+
+    private static String mib(Map<String, Long> sizes) {
+        StringBuilder out = new StringBuilder();
+        sizes.forEach((store, bytes) -> out.append(out.length() == 0 ? "" : ", ").append(store)
+                .append(String.format(" %.1f", bytes / 1048576.0)));
+        return out.toString();
+    }
+
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private record AppRun(double eventsPerSecond, double eventsPerCpuSecond, long stateBytes) {
+    private record AppRun(double eventsPerSecond, double seconds, double cpuSeconds, double totalCpuSeconds,
+                          double eventsPerCpuSecond, long stateBytes, Map<String, Long> storeBytes,
+                          Map<String, Long> outputRows, double machineBusy, String loadBefore, String loadAfter) {
     }
 }
