@@ -1,9 +1,11 @@
 package dev.segmentation.window;
 
+import static dev.segmentation.window.TestEvents.HOUR;
+import static dev.segmentation.window.TestEvents.MINUTE;
+import static dev.segmentation.window.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +19,6 @@ import dev.segmentation.window.TestEvents.Event;
 /** What happens to each input record before it counts: decoding, checks, deduplication, dead letters. */
 class IntakeTopologyTest {
 
-    private static final long MINUTE = 60_000L;
-    private static final long HOUR = 60 * MINUTE;
-    private static final long T0 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
     private static final String[] SEGMENT = {"25-34", "de", "web.de"};
 
     private final SegmentationHarness harness = new SegmentationHarness(Map.of());

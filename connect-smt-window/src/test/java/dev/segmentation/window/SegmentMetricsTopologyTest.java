@@ -1,5 +1,7 @@
 package dev.segmentation.window;
 
+import static dev.segmentation.window.TestEvents.HOUR;
+import static dev.segmentation.window.TestEvents.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -28,8 +30,6 @@ import dev.segmentation.window.ExpectedMetrics.WindowKey;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SegmentMetricsTopologyTest {
 
-    private static final long MINUTE = 60_000L;
-    private static final long HOUR = 60 * MINUTE;
     private static final long T0 = Instant.parse("2026-03-02T06:00:00Z").toEpochMilli();
     private static final ExpectedMetrics.Settings SETTINGS = new ExpectedMetrics.Settings(HOUR, 15 * MINUTE,
             15 * MINUTE, 20 * MINUTE, 2 * HOUR, 4 * HOUR, 2 * HOUR, 5 * HOUR, 3 * HOUR, 2, 10_000);

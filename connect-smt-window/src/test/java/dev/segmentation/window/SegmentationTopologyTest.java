@@ -1,5 +1,8 @@
 package dev.segmentation.window;
 
+import static dev.segmentation.window.TestEvents.HOUR;
+import static dev.segmentation.window.TestEvents.MINUTE;
+import static dev.segmentation.window.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -29,9 +32,6 @@ import dev.segmentation.window.serde.InMemorySchemaRegistry;
 
 class SegmentationTopologyTest {
 
-    private static final long HOUR = 3_600_000L;
-    private static final long MINUTE = 60_000L;
-    private static final long T0 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
     private static final long GRACE = 10 * MINUTE;
     private static final Clock EMIT_CLOCK = Clock.fixed(Instant.parse("2026-03-05T00:00:00Z"), ZoneOffset.UTC);
 

@@ -1,5 +1,6 @@
 package dev.segmentation.window;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,11 @@ import org.apache.avro.generic.GenericRecord;
  * as a later, BACKWARD-compatible version of the simulator would.
  */
 final class TestEvents {
+
+    static final long MINUTE = 60_000L;
+    static final long HOUR = 60 * MINUTE;
+    /** The start of most tests' simulated morning. */
+    static final long T0 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
 
     static final String REGISTRATION = "user_registration";
     static final String SIGN_IN = "sign_in";

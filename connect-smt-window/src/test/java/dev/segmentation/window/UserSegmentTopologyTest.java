@@ -1,8 +1,10 @@
 package dev.segmentation.window;
 
+import static dev.segmentation.window.TestEvents.HOUR;
+import static dev.segmentation.window.TestEvents.MINUTE;
+import static dev.segmentation.window.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +18,6 @@ import dev.segmentation.window.TestEvents.Event;
 /** One user's lifecycle and value segments over event time, as the compacted topic receives them. */
 class UserSegmentTopologyTest {
 
-    private static final long MINUTE = 60_000L;
-    private static final long HOUR = 60 * MINUTE;
-    private static final long T0 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
 
     private final SegmentationHarness harness = new SegmentationHarness(Map.of(
             SegmentationConfig.LIFECYCLE_NEW_CONFIG, Long.toString(HOUR),
