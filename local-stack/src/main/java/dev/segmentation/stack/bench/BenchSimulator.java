@@ -2,17 +2,21 @@ package dev.segmentation.stack.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.segmentation.simulator.UserEventSourceConnectorConfig;
+import dev.segmentation.simulator.journey.EventType;
+
 /** Runs the simulator connector on the local stack for a benchmark, as a bounded backfill. */
 final class BenchSimulator {
 
-    static final String[] EVENT_TOPICS = {"user_registration", "sign_in", "sign_out", "item_view", "add_to_cart",
-        "check_out"};
+    static final String[] EVENT_TOPICS = Arrays.stream(EventType.values()).map(EventType::defaultTopic)
+            .toArray(String[]::new);
     static final int PARTITIONS = 3;
 
     private BenchSimulator() {
@@ -27,9 +31,8 @@ final class BenchSimulator {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "dev.segmentation.simulator.UserEventSourceConnector");
         config.put("tasks.max", "1");
-        for (String topic : EVENT_TOPICS) {
-            String key = topic.equals("user_registration") ? "topic.registration" : "topic." + topic.replace('_', '.');
-            config.put(key, run + "." + topic);
+        for (EventType type : EventType.values()) {
+            config.put(UserEventSourceConnectorConfig.topicConfig(type), run + "." + type.defaultTopic());
         }
         config.put("topic.partitions", Integer.toString(PARTITIONS));
         config.put("clock", "backfill");
