@@ -156,7 +156,10 @@ def bench(which: str, events: int) -> int:
         say(f"Note: connectors {', '.join(busy)} are running too and share the CPU; "
             "`./pipeline down` first for clean figures.")
     tools = components.kafka_classpath()
-    command = components.java("1g", [str(REPO / "local-stack" / "target" / "classes"), *tools], BENCHMARKS[which],
+    # The simulator's classes give the benchmark the connector's own configuration keys.
+    classpath = [str(REPO / "local-stack" / "target" / "classes"),
+                 str(REPO / "connect-source-simulator" / "target" / "classes"), *tools]
+    command = components.java("1g", classpath, BENCHMARKS[which],
                               "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,
                               "--registry", settings.registry_url, "--tools-classpath", ":".join(tools),
                               "--app-classpath", ":".join(components.module_classpath("connect-smt-window")),

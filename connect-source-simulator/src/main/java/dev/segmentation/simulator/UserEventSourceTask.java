@@ -56,6 +56,9 @@ public class UserEventSourceTask extends SourceTask {
     private JourneySimulator simulator;
     private SimulationClock clock;
     private long endMs;
+    /** Read once: the config's getters look their key up in a map, and poll() asks for these per record. */
+    private long maxEvents;
+    private int batchSize;
     private boolean finishLogged;
 
     public UserEventSourceTask() {
@@ -81,6 +84,8 @@ public class UserEventSourceTask extends SourceTask {
                 .toArray();
         topics = Arrays.stream(EventType.values()).map(config::topic).toArray(String[]::new);
         endMs = config.clockEnd().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+        maxEvents = config.maxEvents();
+        batchSize = config.batchSize();
 
         Map<String, Object> offset = context.offsetStorageReader().offset(sourcePartition);
         SimulationState state = offset == null
@@ -105,7 +110,7 @@ public class UserEventSourceTask extends SourceTask {
         }
         long dueUntil = clock.simulatedNowMs();
         List<SourceRecord> batch = new ArrayList<>();
-        while (batch.size() < config.batchSize() && !finished()
+        while (batch.size() < batchSize && !finished()
                 && simulator.peek().position().sendTimeMs() <= dueUntil) {
             batch.add(toRecord(simulator.next(), simulator.state()));
         }
@@ -119,7 +124,7 @@ public class UserEventSourceTask extends SourceTask {
 
     private boolean finished() {
         SimulationState state = simulator.state();
-        return state.eventsSent() >= config.maxEvents() || simulator.peek().position().sendTimeMs() >= endMs;
+        return state.eventsSent() >= maxEvents || simulator.peek().position().sendTimeMs() >= endMs;
     }
 
     /**

@@ -1,7 +1,12 @@
 package dev.segmentation.simulator.journey;
 
-import java.util.HashMap;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -44,20 +49,13 @@ public record SimulationState(long eventsSent, SessionCursor low, Position last,
         return new SimulationState(eventsSent, low, last, maxEventTimeMs, true);
     }
 
-    /** This state as a Connect source offset. */
+    /**
+     * This state as a Connect source offset: an immutable view, not a copy. Every record carries one, and the
+     * worker keeps each record until its transaction commits, so a view of this state keeps a backfill's live
+     * heap, and the collector's copying of it, several times smaller than a map of boxed numbers would.
+     */
     public Map<String, Object> toOffset() {
-        Map<String, Object> offset = new HashMap<>(16);
-        offset.put(EVENTS_SENT_KEY, eventsSent);
-        offset.put(LOW_SESSION_KEY, low.index());
-        offset.put(LOW_SESSION_START_KEY, low.startMs());
-        offset.put(LOW_SESSION_USERS_KEY, low.usersBefore());
-        offset.put(LAST_SEND_TIME_KEY, last.sendTimeMs());
-        offset.put(LAST_SESSION_KEY, last.session());
-        offset.put(LAST_INDEX_KEY, (long) last.index());
-        offset.put(LAST_COPY_KEY, (long) last.copy());
-        offset.put(MAX_EVENT_TIME_KEY, maxEventTimeMs);
-        offset.put(WATERMARK_SENT_KEY, watermarkSent);
-        return offset;
+        return new OffsetView(this);
     }
 
     /**
@@ -90,5 +88,91 @@ public record SimulationState(long eventsSent, SessionCursor low, Position last,
     private static ConnectException invalid(Map<String, ?> offset, String expected) {
         return new ConnectException("Source offset " + offset + " must hold " + expected
                 + "; reset the connector's offsets or correct them with PATCH /connectors/{name}/offsets");
+    }
+
+    /** The ten offset keys, read on demand from the state; equal to, and hashed as, any map of the same pairs. */
+    private static final class OffsetView extends AbstractMap<String, Object> {
+
+        private static final List<String> KEYS = List.of(EVENTS_SENT_KEY, LOW_SESSION_KEY, LOW_SESSION_START_KEY,
+                LOW_SESSION_USERS_KEY, LAST_SEND_TIME_KEY, LAST_SESSION_KEY, LAST_INDEX_KEY, LAST_COPY_KEY,
+                MAX_EVENT_TIME_KEY, WATERMARK_SENT_KEY);
+
+        private final SimulationState state;
+
+        OffsetView(SimulationState state) {
+            this.state = state;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return key instanceof String name ? value(name) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return KEYS.contains(key);
+        }
+
+        @Override
+        public int size() {
+            return KEYS.size();
+        }
+
+        /** Without the entry objects {@link AbstractMap#hashCode()} would build, as the worker hashes each record. */
+        @Override
+        public int hashCode() {
+            int hash = 0;
+            for (String key : KEYS) {
+                hash += key.hashCode() ^ value(key).hashCode();
+            }
+            return hash;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, Object>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < KEYS.size();
+                        }
+
+                        @Override
+                        public Entry<String, Object> next() {
+                            if (!hasNext()) {
+                                throw new NoSuchElementException();
+                            }
+                            String key = KEYS.get(next++);
+                            return new SimpleImmutableEntry<>(key, value(key));
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return KEYS.size();
+                }
+            };
+        }
+
+        private Object value(String key) {
+            return switch (key) {
+                case EVENTS_SENT_KEY -> state.eventsSent;
+                case LOW_SESSION_KEY -> state.low.index();
+                case LOW_SESSION_START_KEY -> state.low.startMs();
+                case LOW_SESSION_USERS_KEY -> state.low.usersBefore();
+                case LAST_SEND_TIME_KEY -> state.last.sendTimeMs();
+                case LAST_SESSION_KEY -> state.last.session();
+                case LAST_INDEX_KEY -> (long) state.last.index();
+                case LAST_COPY_KEY -> (long) state.last.copy();
+                case MAX_EVENT_TIME_KEY -> state.maxEventTimeMs;
+                case WATERMARK_SENT_KEY -> state.watermarkSent;
+                default -> null;
+            };
+        }
     }
 }

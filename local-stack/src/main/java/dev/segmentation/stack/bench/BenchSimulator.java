@@ -2,18 +2,24 @@ package dev.segmentation.stack.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.segmentation.simulator.UserEventSourceConnectorConfig;
+import dev.segmentation.simulator.journey.EventType;
+
 /** Runs the simulator connector on the local stack for a benchmark, as a bounded backfill. */
 final class BenchSimulator {
 
-    static final String[] EVENT_TOPICS = {"user_registration", "sign_in", "sign_out", "item_view", "add_to_cart",
-        "check_out"};
+    static final String[] EVENT_TOPICS = Arrays.stream(EventType.values()).map(EventType::defaultTopic)
+            .toArray(String[]::new);
     static final int PARTITIONS = 3;
+    /** How long each of the simulator's transactions stays open: commits come by interval, not per poll. */
+    static final long TRANSACTION_INTERVAL_MS = 2_000;
 
     private BenchSimulator() {
     }
@@ -23,13 +29,26 @@ final class BenchSimulator {
      * must exist, and returns the rate, timed from the first committed offset to the last.
      */
     static double backfill(BenchStack stack, String run, long events) throws Exception {
+        return backfill(stack, run, events, 0, Map.of()).overall();
+    }
+
+    /** Events per second over a whole run, and over the part of it after the warm-up. */
+    record Rates(double overall, double steady) {
+    }
+
+    /**
+     * As {@link #backfill(BenchStack, String, long)}, with the given settings for the task's producer on top of
+     * the worker's own (as {@code producer.override.*}, which the stack's worker allows), and also timing the run
+     * from the moment {@code warmup} events have landed, as the perf tool's {@code --warmup-records} does.
+     */
+    static Rates backfill(BenchStack stack, String run, long events, long warmup, Map<String, String> producerSettings)
+            throws Exception {
         String name = run + "-simulator";
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "dev.segmentation.simulator.UserEventSourceConnector");
         config.put("tasks.max", "1");
-        for (String topic : EVENT_TOPICS) {
-            String key = topic.equals("user_registration") ? "topic.registration" : "topic." + topic.replace('_', '.');
-            config.put(key, run + "." + topic);
+        for (EventType type : EventType.values()) {
+            config.put(UserEventSourceConnectorConfig.topicConfig(type), run + "." + type.defaultTopic());
         }
         config.put("topic.partitions", Integer.toString(PARTITIONS));
         config.put("clock", "backfill");
@@ -43,9 +62,10 @@ final class BenchSimulator {
         config.put("exactly.once.support", "required");
         // A backfill has no latency to keep: larger transactions spare a commit, and its wait, per poll.
         config.put("transaction.boundary", "interval");
-        config.put("transaction.boundary.interval.ms", "2000");
+        config.put("transaction.boundary.interval.ms", Long.toString(TRANSACTION_INTERVAL_MS));
         // Without Connect's own metadata the converter's schemas are smaller, and so are its per-record lookups.
         config.put("value.converter.connect.meta.data", "false");
+        producerSettings.forEach((key, value) -> config.put("producer.override." + key, value));
         System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("simulator."))
                 .forEach(key -> config.put(key.substring("simulator.".length()), System.getProperty(key)));
         stack.connect("PUT", "/connectors/" + name + "/config", config);
@@ -58,6 +78,8 @@ final class BenchSimulator {
             // progress is read from the topics' end offsets; transaction markers add well under 1% to them.
             long firstNanos = 0;
             long firstCount = 0;
+            long warmNanos = 0;
+            long warmCount = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (System.nanoTime() < deadline) {
                 long written = stack.endOffsets(topics, PARTITIONS).values().stream().mapToLong(Long::longValue).sum();
@@ -66,10 +88,15 @@ final class BenchSimulator {
                     firstNanos = now;
                     firstCount = written;
                 }
+                if (warmNanos == 0 && written > 0 && written >= warmup) {
+                    warmNanos = now;
+                    warmCount = written;
+                }
                 if (written >= events) {
-                    double rate = (written - firstCount) / ((now - firstNanos) / 1e9);
+                    Rates rates = new Rates((written - firstCount) / ((now - firstNanos) / 1e9),
+                            (written - warmCount) / ((now - warmNanos) / 1e9));
                     awaitAllSent(stack, name, events);
-                    return rate;
+                    return rates;
                 }
                 Thread.sleep(20);
             }
