@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * with an error that names the cause and the keys to check, and keep serving.
  *
  * <p>Snowflake's cloud is the one part that cannot run here. With a resolvable private key the connector logs in
- * at validation, so an unreachable account is refused before anything runs.
+ * at validation, so an account unreachable then is refused before anything runs. An account that answers the
+ * validation and is gone when the connector starts ({@link FakeSnowflakeAccount}) leaves a FAILED connector whose
+ * trace names the cause.
  */
 class SnowflakeUnreachableAccountIT {
 
@@ -58,12 +61,7 @@ class SnowflakeUnreachableAccountIT {
 
     @Test
     void anUnreachableAccountIsRefusedQuicklyNamingTheCauseAndTheWorkerKeepsServing() throws IOException {
-        Path file = Path.of(System.getProperty("user.dir")).getParent()
-                .resolve("connector-configs/snowflake-sink-raw-streaming.json");
-        Map<String, String> config = ConnectorConfigsIT.withTestValues(ConnectorConfigsIT.read(file), file);
-        config.replaceAll((key, value) -> value.replace("/etc/kafka-connect/secrets/snowflake.properties",
-                secrets.toString()));
-        config.put("name", "snowflake-unreachable");
+        Map<String, String> config = committedConfig("snowflake-unreachable");
 
         long began = System.nanoTime();
         Throwable refused = catchThrowable(() -> connect.configureConnector("snowflake-unreachable", config));
@@ -78,5 +76,58 @@ class SnowflakeUnreachableAccountIT {
         assertThat(connect.validateConnectorConfig("JdbcSinkConnector", Map.of(
                 "connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector", "topics", "t")).name())
                 .isNotNull();
+    }
+
+    @Test
+    void anAccountGoneBetweenValidationAndStartLeavesAFailedConnectorWhoseTraceNamesTheCause() throws Exception {
+        try (FakeSnowflakeAccount account = new FakeSnowflakeAccount()) {
+            Map<String, String> config = committedConfig("snowflake-gone");
+            config.put("snowflake.url.name", account.url());
+
+            connect.configureConnector("snowflake-gone", config);
+            long began = System.nanoTime();
+            ConnectorStateInfo.ConnectorState state = awaitConnectorState("snowflake-gone", Duration.ofMinutes(3));
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+            assertThat(account.logins()).as("the validation's login, then the start's").isEqualTo(2);
+            assertThat(state.state()).isEqualTo("FAILED");
+            assertThat(state.trace()).as("the failed connector's trace")
+                    .contains("SnowflakeSinkConnector.start").contains("Failed to connect to Snowflake")
+                    .contains("Connect to 127.0.0.1").contains("Connection refused");
+            assertThat(took).as("failed without hanging").isLessThan(Duration.ofMinutes(2));
+            // The worker is unharmed: it still reports and deletes the connector.
+            connect.deleteConnector("snowflake-gone");
+            assertThat(connect.connectors()).doesNotContain("snowflake-gone");
+        }
+    }
+
+    /** The committed streaming config as deployed, its key read from the secrets file through the provider. */
+    private static Map<String, String> committedConfig(String name) throws IOException {
+        Path file = Path.of(System.getProperty("user.dir")).getParent()
+                .resolve("connector-configs/snowflake-sink-raw-streaming.json");
+        Map<String, String> config = ConnectorConfigsIT.withTestValues(ConnectorConfigsIT.read(file), file);
+        config.replaceAll((key, value) -> value.replace("/etc/kafka-connect/secrets/snowflake.properties",
+                secrets.toString()));
+        config.put("name", name);
+        return config;
+    }
+
+    /** The connector's state once it has left UNASSIGNED and RUNNING-while-starting behind, or the last seen. */
+    private static ConnectorStateInfo.ConnectorState awaitConnectorState(String name, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ConnectorStateInfo.ConnectorState state = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                state = connect.connectorStatus(name).connector();
+                if (state.state().equals("FAILED")) {
+                    return state;
+                }
+            } catch (ConnectRestException notYetKnown) {
+                // The status appears once the herder has picked the new config up.
+            }
+            Thread.sleep(500);
+        }
+        return state;
     }
 }
