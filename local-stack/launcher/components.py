@@ -236,8 +236,7 @@ class Postgres(Component):
 
 
 class StreamsApp(Component):
-    """The Kafka Streams segmentation stage of connect-smt-window, with the properties file
-    ``connector-configs/segmentation-streams.properties`` or, when set, ``$PIPELINE_STREAMS_PROPERTIES``."""
+    """The Kafka Streams segmentation stage of connect-smt-window."""
 
     name = "streams"
     log_start = 0
@@ -245,9 +244,7 @@ class StreamsApp(Component):
     def start(self) -> None:
         # The log is appended to across restarts: only what this start writes tells whether it is running.
         self.log_start = self.process.log_file.stat().st_size if self.process.log_file.exists() else 0
-        # A test may run the app with settings of its own; everyone else gets the committed file.
-        properties = Path(os.environ.get("PIPELINE_STREAMS_PROPERTIES",
-                                         REPO / "connector-configs" / "segmentation-streams.properties"))
+        properties = REPO / "connector-configs" / "segmentation-streams.properties"
         self.process.start(java("512m", module_classpath("connect-smt-window"),
                                 "dev.segmentation.window.SegmentationApp", str(properties)),
                            env=self.settings.service_env())

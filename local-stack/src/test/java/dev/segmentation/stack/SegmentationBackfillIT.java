@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,8 +100,7 @@ class SegmentationBackfillIT {
     @BeforeAll
     static void backfillThroughTheStack() throws Exception {
         long began = System.nanoTime();
-        Properties streamsProperties = streamsProperties();
-        settings = BackfillExpectations.Settings.of(streamsProperties);
+        settings = BackfillExpectations.Settings.of(committedStreamsProperties());
         stack = LocalStack.up("segmentation-backfill", Map.of("PIPELINE_WITHOUT_STREAMS", "1"));
         long up = System.nanoTime();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
@@ -114,12 +111,8 @@ class SegmentationBackfillIT {
                             + stack.connect("GET", "/connectors/" + CONNECTOR + "/status", null)
                             + "; see " + stack.log("connect"));
             long simulated = System.nanoTime();
-            Path propertiesFile = stack.home().resolve("segmentation-backfill.properties");
-            try (OutputStream out = Files.newOutputStream(propertiesFile)) {
-                streamsProperties.store(out, "The segmentation app as SegmentationBackfillIT runs it");
-            }
-            stack.upAgain(Map.of("PIPELINE_STREAMS_PROPERTIES", propertiesFile.toString()));
-            killedBeforeTheEnd = killOnceItHasCommittedThenRestart(admin, propertiesFile);
+            stack.upAgain(Map.of());
+            killedBeforeTheEnd = killOnceItHasCommittedThenRestart(admin);
             awaitUntil(STREAMS_TIMEOUT, () -> streamsBehind(admin).isEmpty(),
                     () -> "The Streams app did not consume its input and repartition topics to the end within "
                             + STREAMS_TIMEOUT + "; behind (partition=committed/end): " + streamsBehind(admin)
@@ -235,12 +228,12 @@ class SegmentationBackfillIT {
     }
 
     /**
-     * The committed settings of the app, unchanged. Kafka Streams reads each task's input in timestamp order but
+     * The settings the app runs with: the committed file, as the launcher starts it. Kafka Streams reads each task's input in timestamp order but
      * does not keep tasks in step, and in a population this small one task's buffer of records spans hours of event
      * time. With one input partition a single task feeds the windows, so they see their input in order; with more,
      * the grace would have to cover that skew (see the README's note on backfills).
      */
-    private static Properties streamsProperties() throws IOException {
+    private static Properties committedStreamsProperties() throws IOException {
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(
                 LocalStack.repository().resolve("connector-configs/segmentation-streams.properties"))) {
@@ -307,7 +300,7 @@ class SegmentationBackfillIT {
      *
      * @return whether the kill came before the app had read all its input
      */
-    private static boolean killOnceItHasCommittedThenRestart(Admin admin, Path propertiesFile) throws Exception {
+    private static boolean killOnceItHasCommittedThenRestart(Admin admin) throws Exception {
         long deadline = System.nanoTime() + STREAMS_TIMEOUT.toNanos();
         while (committedInput(admin) == 0) {
             if (System.nanoTime() > deadline) {
@@ -321,7 +314,7 @@ class SegmentationBackfillIT {
         ProcessHandle app = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no Streams app process " + pid));
         app.destroyForcibly();
         app.onExit().get(30, TimeUnit.SECONDS);
-        stack.upAgain(Map.of("PIPELINE_STREAMS_PROPERTIES", propertiesFile.toString()));
+        stack.upAgain(Map.of());
         return beforeTheEnd;
     }
 
