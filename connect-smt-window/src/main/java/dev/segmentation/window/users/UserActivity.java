@@ -174,13 +174,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         if (addsToWindows || windows.end(windows.earliestWindow(time)) <= now) {
             contribute(segment, new Contribution(kind, origin, firstVisits, amount), time);
         }
-        for (long[] ended : endedSessions) {
-            contribute(segment, new Contribution(Contribution.Kind.SESSION_END, origin, 0, ended[1]), ended[0]);
-        }
-        endedSessions.clear();
-        emitRowIfChanged(userKey, user, now);
-        rearm(userKey, user, now, null);
-        users.put(userKey, user);
+        settle(userKey, user, segment, now, null);
     }
 
     /**
@@ -203,16 +197,23 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             }
             user.indexedDue = UserState.NO_DUE;
             sessions.expire(user, dueMs, this::sessionEnded);
-            Bytes segment = segmentOf(user);
-            for (long[] ended : endedSessions) {
-                contribute(segment, new Contribution(Contribution.Kind.SESSION_END, origin, 0, ended[1]), ended[0]);
-            }
-            endedSessions.clear();
-            emitRowIfChanged(userKey, user, now);
-            rearm(userKey, user, now, due);
-            users.put(userKey, user);
+            settle(userKey, user, segmentOf(user), now, due);
         }
         timers.firedUntil(now);
+    }
+
+    /**
+     * What follows every change to a user, by an event or a timer: their ended sessions reach the windows, their
+     * segment row is sent if it changed, their timer is re-armed, and their state is stored.
+     */
+    private void settle(Bytes userKey, UserState user, Bytes segment, long now, TreeSet<Bytes> dueNow) {
+        for (long[] ended : endedSessions) {
+            contribute(segment, new Contribution(Contribution.Kind.SESSION_END, origin, 0, ended[1]), ended[0]);
+        }
+        endedSessions.clear();
+        emitRowIfChanged(userKey, user, now);
+        rearm(userKey, user, now, dueNow);
+        users.put(userKey, user);
     }
 
     /** Arms the user's timer for their next deadline, unless the live entry already fires no later. */
