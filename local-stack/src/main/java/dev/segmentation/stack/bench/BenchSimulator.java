@@ -1,7 +1,6 @@
 package dev.segmentation.stack.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +21,11 @@ final class BenchSimulator {
     static final long TRANSACTION_INTERVAL_MS = 2_000;
 
     private BenchSimulator() {
+    }
+
+    /** The six event topics of one benchmark run: {@code <run>.<event type>}. */
+    static List<String> topics(String run) {
+        return Arrays.stream(EVENT_TOPICS).map(topic -> run + "." + topic).toList();
     }
 
     /**
@@ -69,10 +73,7 @@ final class BenchSimulator {
         System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("simulator."))
                 .forEach(key -> config.put(key.substring("simulator.".length()), System.getProperty(key)));
         stack.connect("PUT", "/connectors/" + name + "/config", config);
-        List<String> topics = new ArrayList<>();
-        for (String topic : EVENT_TOPICS) {
-            topics.add(run + "." + topic);
-        }
+        List<String> topics = topics(run);
         try {
             // The connector's offsets endpoint reads committed data, which lags behind open transactions, so
             // progress is read from the topics' end offsets; transaction markers add well under 1% to them.

@@ -16,8 +16,10 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,8 +84,14 @@ final class BenchStack implements AutoCloseable {
         admin.createTopics(newTopics).all().get();
     }
 
-    /** The end offset of every partition of the given topics. */
+    /** The end offset of every partition of the given topics, open transactions included. */
     Map<TopicPartition, Long> endOffsets(Collection<String> topics, int partitions)
+            throws InterruptedException, ExecutionException {
+        return endOffsets(topics, partitions, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /** The end offset of every partition of the given topics, as a consumer with that isolation level sees it. */
+    Map<TopicPartition, Long> endOffsets(Collection<String> topics, int partitions, IsolationLevel isolation)
             throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (String topic : topics) {
@@ -92,8 +100,14 @@ final class BenchStack implements AutoCloseable {
             }
         }
         Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+        admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
+                .forEach((partition, info) -> ends.put(partition, info.offset()));
         return ends;
+    }
+
+    /** The stack's admin client, for what the helpers here do not cover; closed with the stack. */
+    Admin admin() {
+        return admin;
     }
 
     /** The offsets a consumer group has committed. */
@@ -132,7 +146,8 @@ final class BenchStack implements AutoCloseable {
         return lines;
     }
 
-    private static String javaBinary() {
+    /** The java launcher of the JVM running the benchmark, for the processes it starts. */
+    static String javaBinary() {
         return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -59,10 +59,7 @@ public final class SimulatorBenchmark {
         long warmup = Long.parseLong(options.getOrDefault("warmup", Long.toString(events / 5)));
         try (BenchStack stack = BenchStack.fromArgs(options)) {
             String run = "bench" + System.currentTimeMillis();
-            List<String> topics = new ArrayList<>();
-            for (String topic : BenchSimulator.EVENT_TOPICS) {
-                topics.add(run + "." + topic);
-            }
+            List<String> topics = new ArrayList<>(BenchSimulator.topics(run));
             String perfTopic = run + ".perf";
             stack.createTopics(topics, BenchSimulator.PARTITIONS);
             stack.createTopics(List.of(perfTopic), BenchSimulator.PARTITIONS);

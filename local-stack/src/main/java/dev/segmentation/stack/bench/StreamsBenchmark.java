@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
@@ -56,22 +52,22 @@ public final class StreamsBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = BenchStack.parseArgs(args);
         long events = Long.parseLong(options.getOrDefault("events", "1000000"));
-        try (BenchStack stack = BenchStack.fromArgs(options); Admin admin = admin(stack)) {
+        try (BenchStack stack = BenchStack.fromArgs(options)) {
             String run = options.get("input");
             List<String> inputs = new ArrayList<>();
             if (run == null) {
                 run = "bench" + System.currentTimeMillis();
-                inputs.addAll(inputTopics(run));
+                inputs.addAll(BenchSimulator.topics(run));
                 stack.createTopics(inputs, BenchSimulator.PARTITIONS);
                 System.out.printf("Filling the event topics with %,d simulated events ...%n", events);
                 BenchSimulator.backfill(stack, run, events);
             } else {
-                inputs.addAll(inputTopics(run));
+                inputs.addAll(BenchSimulator.topics(run));
             }
             System.out.println("Reading them with kafka-consumer-perf-test ...");
             double perfRate = runConsumerPerfTest(stack, run, events);
             System.out.println("Processing them with the segmentation application ...");
-            AppRun app = runApplication(stack, admin, run, inputs, events, options);
+            AppRun app = runApplication(stack, run, inputs, events, options);
 
             System.out.printf("%nStreams benchmark: %,d events in 6 topics of %d partitions (input %s)%n", events,
                     BenchSimulator.PARTITIONS, run);
@@ -94,16 +90,6 @@ public final class StreamsBenchmark {
         }
     }
 
-    private static List<String> inputTopics(String run) {
-        return Arrays.stream(BenchSimulator.EVENT_TOPICS).map(topic -> run + "." + topic).toList();
-    }
-
-    private static Admin admin(BenchStack stack) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers);
-        return Admin.create(props);
-    }
-
     private static double runConsumerPerfTest(BenchStack stack, String run, long events) throws Exception {
         List<String> output = stack.runTool("org.apache.kafka.tools.ConsumerPerformance", List.of(
                 "--bootstrap-server", stack.bootstrapServers, "--include", run.replace(".", "\\.") + "\\..*",
@@ -115,7 +101,7 @@ public final class StreamsBenchmark {
     }
 
     /** Starts the application as its own process on the benchmark's topics and waits until it has read them all. */
-    private static AppRun runApplication(BenchStack stack, Admin admin, String run, List<String> inputs, long events,
+    private static AppRun runApplication(BenchStack stack, String run, List<String> inputs, long events,
                                          Map<String, String> options) throws Exception {
         String appId = run + "-app" + System.currentTimeMillis() % 100_000;
         Path stateDir = Files.createTempDirectory("segmentation-bench-state");
@@ -154,8 +140,8 @@ public final class StreamsBenchmark {
         Path log = stateDir.resolveSibling(appId + ".log");
         System.out.printf("  application %s, settings %s, log %s%n", appId, file, log);
 
-        Map<TopicPartition, Long> inputEnds = stableEnds(admin, inputs, BenchSimulator.PARTITIONS);
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-Duser.timezone=UTC"));
+        Map<TopicPartition, Long> inputEnds = stableEnds(stack, inputs, BenchSimulator.PARTITIONS);
+        List<String> command = new ArrayList<>(List.of(BenchStack.javaBinary(), "-Xmx1g", "-Duser.timezone=UTC"));
         String javaOptions = options.getOrDefault("app-java-options", "");
         if (!javaOptions.isBlank()) {
             command.addAll(List.of(javaOptions.trim().split("\\s+")));
@@ -175,13 +161,13 @@ public final class StreamsBenchmark {
             String loadBefore = loadAverage();
             // Once every input record is in a committed offset, so is every contribution written to the
             // repartition topic; once those are committed too, the windows' last output is.
-            while (!covered(admin, appId, inputEnds)) {
+            while (!covered(stack.admin(), appId, inputEnds)) {
                 check(process, deadline, log);
                 Thread.sleep(50);
             }
-            Map<TopicPartition, Long> repartitionEnds = stableEnds(admin, List.of(appId + REPARTITION),
+            Map<TopicPartition, Long> repartitionEnds = stableEnds(stack, List.of(appId + REPARTITION),
                     BenchSimulator.PARTITIONS);
-            while (!covered(admin, appId, repartitionEnds)) {
+            while (!covered(stack.admin(), appId, repartitionEnds)) {
                 check(process, deadline, log);
                 Thread.sleep(50);
             }
@@ -232,17 +218,11 @@ public final class StreamsBenchmark {
      * Read-committed end offsets. A transactional partition ends with a commit marker, which a consumer's committed
      * offset may stop short of when nothing followed it; every record is processed once the offset reaches it.
      */
-    private static Map<TopicPartition, Long> stableEnds(Admin admin, List<String> topics, int partitions)
+    private static Map<TopicPartition, Long> stableEnds(BenchStack stack, List<String> topics, int partitions)
             throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (String topic : topics) {
-            for (int p = 0; p < partitions; p++) {
-                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-        }
         Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
-                .forEach((partition, info) -> ends.put(partition, Math.max(0, info.offset() - 1)));
+        stack.endOffsets(topics, partitions, IsolationLevel.READ_COMMITTED)
+                .forEach((partition, end) -> ends.put(partition, Math.max(0, end - 1)));
         return ends;
     }
 
@@ -351,10 +331,6 @@ public final class StreamsBenchmark {
         sizes.forEach((store, bytes) -> out.append(out.length() == 0 ? "" : ", ").append(store)
                 .append(String.format(" %.1f", bytes / 1048576.0)));
         return out.toString();
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private record AppRun(double eventsPerSecond, double seconds, double cpuSeconds, double totalCpuSeconds,
