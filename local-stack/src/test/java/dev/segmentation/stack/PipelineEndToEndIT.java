@@ -9,7 +9,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,17 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import dev.segmentation.window.serde.ConfluentAvroSerde;
-import dev.segmentation.window.serde.HttpSchemaRegistry;
 
 /**
  * The whole pipeline on the real local stack: {@code ./pipeline demo} starts Kafka, PostgreSQL, the registry,
@@ -89,27 +81,15 @@ class PipelineEndToEndIT {
 
     /** Every registration the simulator wrote: its record timestamp and its segment attributes. */
     private static List<Object[]> registrationTimesAndSegments() {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Object[]> events = new ArrayList<>();
-        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ConfluentAvroSerde(new HttpSchemaRegistry(stack.registryUrl()), false).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("user_registration").stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofSeconds(1))) {
-                    GenericRecord event = record.value();
-                    if (event == null) {
-                        continue; // a watermark heartbeat, which is never counted
-                    }
-                    events.add(new Object[] {record.timestamp(), ((Number) event.get("age")).intValue(),
-                            event.get("preferred_language").toString(), event.get("email_domain").toString()});
-                }
+        for (ConsumerRecord<String, GenericRecord> record
+                : new TopicReader(stack.bootstrapServers(), stack.registryUrl()).events("user_registration")) {
+            GenericRecord event = record.value();
+            if (event == null) {
+                continue; // a watermark heartbeat, which is never counted
             }
+            events.add(new Object[] {record.timestamp(), ((Number) event.get("age")).intValue(),
+                    event.get("preferred_language").toString(), event.get("email_domain").toString()});
         }
         return events;
     }
