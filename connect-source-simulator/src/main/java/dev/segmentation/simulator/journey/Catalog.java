@@ -16,6 +16,8 @@ final class Catalog {
     private static final long[] TYPICAL_PRICE_CENTS = {24_900, 5_900, 7_900, 2_900, 4_900, 1_900, 3_500, 900};
 
     private final long seed;
+    /** Items built so far, by number: views and carts draw the same few items over and over. */
+    private final Item[] items = new Item[SIZE];
 
     Catalog(long seed) {
         this.seed = seed;
@@ -28,6 +30,15 @@ final class Catalog {
     }
 
     Item item(int number) {
+        Item item = items[number];
+        if (item == null) {
+            item = build(number);
+            items[number] = item;
+        }
+        return item;
+    }
+
+    private Item build(int number) {
         SplittableRandom random = Randoms.of(seed, 0, CATALOG_STREAM, number);
         int category = random.nextInt(CATEGORIES.length);
         // Prices spread from a third to three times the typical one, rounded to end in 99 cents.

@@ -184,8 +184,8 @@ final class SessionPlanner {
          */
         private String eventId(int index) {
             long tuple = cursor.index() * 0x9E3779B97F4A7C15L + index;
-            long high = Randoms.of(settings.seed(), settings.taskIndex(), EVENT_ID_STREAM, tuple).nextLong();
-            long low = Randoms.of(settings.seed(), settings.taskIndex(), EVENT_ID_STREAM + 1, tuple).nextLong();
+            long high = Randoms.firstLong(settings.seed(), settings.taskIndex(), EVENT_ID_STREAM, tuple);
+            long low = Randoms.firstLong(settings.seed(), settings.taskIndex(), EVENT_ID_STREAM + 1, tuple);
             // Version 8 (custom) and the IETF variant, so the id parses as a UUID anywhere.
             return new UUID((high & ~0xF000L) | 0x8000L, (low & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
         }
