@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.segmentation.simulator.UserEventSourceConnectorConfig;
+import dev.segmentation.simulator.avro.DirectAvroConverter;
 import dev.segmentation.simulator.journey.EventType;
 
 /** Runs the simulator connector on the local stack for a benchmark, as a bounded backfill. */
@@ -61,14 +62,12 @@ final class BenchSimulator {
         config.put("max.events", Long.toString(events));
         config.put("batch.size", "10000");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "io.confluent.connect.avro.AvroConverter");
+        config.put("value.converter", DirectAvroConverter.class.getName());
         config.put("value.converter.schema.registry.url", stack.registryUrl);
         config.put("exactly.once.support", "required");
         // A backfill has no latency to keep: larger transactions spare a commit, and its wait, per poll.
         config.put("transaction.boundary", "interval");
         config.put("transaction.boundary.interval.ms", Long.toString(TRANSACTION_INTERVAL_MS));
-        // Without Connect's own metadata the converter's schemas are smaller, and so are its per-record lookups.
-        config.put("value.converter.connect.meta.data", "false");
         producerSettings.forEach((key, value) -> config.put("producer.override." + key, value));
         System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("simulator."))
                 .forEach(key -> config.put(key.substring("simulator.".length()), System.getProperty(key)));
