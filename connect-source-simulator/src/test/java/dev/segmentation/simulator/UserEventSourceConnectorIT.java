@@ -22,17 +22,21 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.segmentation.registry.SchemaRegistryServer;
+import dev.segmentation.simulator.avro.DirectAvroConverter;
 import dev.segmentation.simulator.journey.EventType;
 import dev.segmentation.simulator.journey.JourneySimulator;
 import dev.segmentation.simulator.journey.PlannedEvent;
 import dev.segmentation.simulator.journey.SimulationState;
 
 /**
- * The connector inside Kafka's own embedded Connect cluster, with exactly-once source delivery, Confluent's
- * AvroConverter loaded from a plugin.path and a real schema registry: what arrives must be exactly the events
- * the journey model defines, however the connector is stopped, resumed or its worker replaced.
+ * The connector inside Kafka's own embedded Connect cluster, with exactly-once source delivery, a real schema
+ * registry, and either this project's {@link DirectAvroConverter} or Confluent's AvroConverter loaded from a
+ * plugin.path: what arrives must be exactly the events the journey model defines, however the connector is
+ * stopped, resumed or its worker replaced.
  */
 class UserEventSourceConnectorIT {
 
@@ -79,14 +83,18 @@ class UserEventSourceConnectorIT {
         connect.stop();
     }
 
-    @Test
-    void boundedBackfillWritesExactlyTheModelsEventsInAvroOnAllSixTopics() throws Exception {
-        Map<String, String> config = connectorConfig("bounded", "backfill", 1_500);
-        createTopics("bounded");
-        connect.configureConnector("bounded", config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("bounded", 2, "simulator did not start");
+    @ParameterizedTest
+    @ValueSource(strings = {"dev.segmentation.simulator.avro.DirectAvroConverter",
+        "io.confluent.connect.avro.AvroConverter"})
+    void boundedBackfillWritesExactlyTheModelsEventsInAvroOnAllSixTopics(String valueConverter) throws Exception {
+        String bounded = "bounded-" + valueConverter.substring(valueConverter.lastIndexOf('.') + 1);
+        Map<String, String> config = connectorConfig(bounded, "backfill", 1_500);
+        config.put("value.converter", valueConverter);
+        createTopics(bounded);
+        connect.configureConnector(bounded, config);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(bounded, 2, "simulator did not start");
 
-        List<ConsumerRecord<byte[], byte[]>> records = consumeCommitted("bounded", 3_000 + 6 * PARTITIONS);
+        List<ConsumerRecord<byte[], byte[]>> records = consumeCommitted(bounded, 3_000 + 6 * PARTITIONS);
         ConfluentWireFormat avro = new ConfluentWireFormat(registryUrl);
         List<String> sent = new ArrayList<>();
         Map<String, Long> perTopic = new HashMap<>();
@@ -115,12 +123,12 @@ class UserEventSourceConnectorIT {
         assertThat(sent).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(perTopic.keySet()).hasSize(6);
         for (EventType type : EventType.values()) {
-            String subject = "bounded." + type.defaultTopic() + "-value";
+            String subject = bounded + "." + type.defaultTopic() + "-value";
             assertThat(avro.latest(subject).getFullName()).as(subject).startsWith("dev.segmentation.events.");
         }
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("bounded", 2,
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(bounded, 2,
                 "a finished bounded run must leave its tasks RUNNING");
-        connect.deleteConnector("bounded");
+        connect.deleteConnector(bounded);
     }
 
     @Test
@@ -193,7 +201,7 @@ class UserEventSourceConnectorIT {
         config.put("max.events", Integer.toString(eventsPerTask));
         config.put("batch.size", "200");
         config.put("key.converter", StringConverter.class.getName());
-        config.put("value.converter", "io.confluent.connect.avro.AvroConverter");
+        config.put("value.converter", DirectAvroConverter.class.getName());
         config.put("value.converter.schema.registry.url", registryUrl);
         config.put("exactly.once.support", "required");
         return config;

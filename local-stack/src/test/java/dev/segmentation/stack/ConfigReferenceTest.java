@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 import dev.segmentation.simulator.UserEventSourceConnectorConfig;
+import dev.segmentation.simulator.avro.DirectAvroConverter;
+import dev.segmentation.simulator.avro.DirectAvroConverterConfig;
 import dev.segmentation.window.SegmentationConfig;
 import dev.segmentation.window.transforms.CopyFields;
 import dev.segmentation.window.transforms.TimestampFields;
@@ -30,6 +32,10 @@ class ConfigReferenceTest {
                         "`connector.class=dev.segmentation.simulator.UserEventSourceConnector`. Connect's own keys "
                                 + "(`tasks.max`, converters, `topic.creation.*`, `exactly.once.support`) apply as usual.",
                         UserEventSourceConnectorConfig.CONFIG_DEF),
+                ConfigReference.section("Converter `" + DirectAvroConverter.class.getName() + "`",
+                        "`value.converter.*` (or `key.converter.*`) keys of a connector that writes with it; the names "
+                                + "are those of Confluent's `AvroConverter`.",
+                        DirectAvroConverterConfig.CONFIG_DEF),
                 ConfigReference.section("Segmentation Streams application",
                         "Keys of `connector-configs/segmentation-streams.properties`, beside Kafka Streams' own "
                                 + "(`application.id`, `bootstrap.servers`, `processing.guarantee`, ...).",

@@ -280,9 +280,8 @@ class SegmentationBackfillIT {
         }
         config.put("batch.size", "2000");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "io.confluent.connect.avro.AvroConverter");
+        config.put("value.converter", "dev.segmentation.simulator.avro.DirectAvroConverter");
         config.put("value.converter.schema.registry.url", "${env:SCHEMA_REGISTRY_URL}");
-        config.put("value.converter.connect.meta.data", "false");
         config.put("topic.creation.default.partitions", Integer.toString(TASKS));
         config.put("topic.creation.default.replication.factor", "-1");
         config.put("topic.creation.default.retention.ms", "-1");

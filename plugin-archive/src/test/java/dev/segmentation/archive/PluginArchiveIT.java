@@ -165,7 +165,8 @@ class PluginArchiveIT {
             assertThat(manifest.path(field).asText()).as(field).isNotBlank();
         }
         assertThat(manifest.path("owner").path("name").asText()).as("owner.name").isNotBlank();
-        assertThat(texts(manifest.path("component_types"))).containsExactlyInAnyOrder("source", "transform");
+        assertThat(texts(manifest.path("component_types")))
+                .containsExactlyInAnyOrder("source", "transform", "converter");
         assertThat(texts(manifest.path("tags"))).isNotEmpty();
         assertThat(texts(manifest.path("requirements"))).isNotEmpty();
 

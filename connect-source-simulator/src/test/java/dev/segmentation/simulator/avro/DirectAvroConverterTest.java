@@ -15,6 +15,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -224,6 +225,17 @@ class DirectAvroConverterTest {
         assertThatThrownBy(() -> new DirectAvroConverter().configure(Map.of("schema.registry.url", "registry:8081"),
                 false)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("schema.registry.url").hasMessageContaining("http://");
+    }
+
+    @Test
+    void everyKeyIsDocumentedGroupedAndNamed() {
+        assertThat(converter.config()).isSameAs(DirectAvroConverterConfig.CONFIG_DEF);
+        for (ConfigDef.ConfigKey key : DirectAvroConverterConfig.CONFIG_DEF.configKeys().values()) {
+            assertThat(key.documentation).as(key.name).isNotBlank();
+            assertThat(key.group).as(key.name).isNotBlank();
+            assertThat(key.displayName).as(key.name).isNotBlank().isNotEqualTo(key.name);
+        }
+        assertThat(DirectAvroConverterConfig.CONFIG_DEF.configKeys().get("schema.registry.url").validator).isNotNull();
     }
 
     private static Struct wideValue() {
