@@ -148,7 +148,7 @@ BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark",
               "streams": "dev.segmentation.stack.bench.StreamsBenchmark"}
 
 
-def bench(which: str, events: int) -> int:
+def bench(which: str, events: int | None) -> int:
     """Starts the stack if needed and runs a benchmark against it, baseline and ours in the same run."""
     settings = up()
     busy = connect_api.connectors(settings.connect_url)
@@ -163,8 +163,8 @@ def bench(which: str, events: int) -> int:
                               "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,
                               "--registry", settings.registry_url, "--tools-classpath", ":".join(tools),
                               "--app-classpath", ":".join(components.module_classpath("connect-smt-window")),
-                              "--events", str(events))
-    say(f"Running the {which} benchmark with {events:,} events ...")
+                              *(["--events", str(events)] if events else []))
+    say(f"Running the {which} benchmark" + (f" with {events:,} events" if events else "") + " ...")
     return subprocess.run(command).returncode
 
 
@@ -192,7 +192,8 @@ def main(argv: list[str]) -> int:
     commands.add_parser("docs", help="regenerate the README's configuration reference")
     bench_parser = commands.add_parser("bench", help="benchmark a stage against Kafka's own perf tool")
     bench_parser.add_argument("which", choices=sorted(BENCHMARKS))
-    bench_parser.add_argument("--events", type=int, default=1_000_000, help="events to send")
+    bench_parser.add_argument("--events", type=int,
+                              help="events to send (default 3,000,000 for the simulator, 1,000,000 for streams)")
     args = parser.parse_args(argv)
     try:
         if args.command == "up":

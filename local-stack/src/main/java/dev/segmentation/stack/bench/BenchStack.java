@@ -83,11 +83,12 @@ final class BenchStack implements AutoCloseable {
                         // Backfilled event times lie in the past; time-based retention would delete them at once.
                         "retention.ms", "-1"))));
         admin.createTopics(newTopics).all().get();
-        // The controller acknowledges a topic before the broker's metadata holds it: wait until its partitions answer.
+        // The controller acknowledges a topic before the broker's metadata holds it: wait until the broker describes
+        // it (reading its offsets sooner fails, and the admin client logs each failure as an error).
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
-                endOffsets(topics, partitions);
+                admin.describeTopics(topics).allTopicNames().get();
                 return;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
