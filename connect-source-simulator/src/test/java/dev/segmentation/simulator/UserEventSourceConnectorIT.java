@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -129,6 +131,46 @@ class UserEventSourceConnectorIT {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(bounded, 2,
                 "a finished bounded run must leave its tasks RUNNING");
         connect.deleteConnector(bounded);
+    }
+
+    /**
+     * A deployment that wrote with Confluent's converter can switch to the DirectAvroConverter: the registry takes
+     * its rendering of each schema as a compatible new version of the same subject, and readers decode both.
+     */
+    @Test
+    void switchingFromConfluentsConverterKeepsTheSubjectsReadable() throws Exception {
+        createTopics("switched");
+        Map<String, String> before = connectorConfig("switched", "backfill", 1_500);
+        before.put("tasks.max", "1");
+        before.put("value.converter", "io.confluent.connect.avro.AvroConverter");
+        connect.configureConnector("switched-before", before);
+        consumeCommitted("switched", 1_500 + 6 * PARTITIONS);
+        connect.deleteConnector("switched-before");
+
+        Map<String, String> after = connectorConfig("switched", "backfill", 1_500);
+        after.put("tasks.max", "1");
+        after.put("seed", "2027");
+        connect.configureConnector("switched-after", after);
+        List<ConsumerRecord<byte[], byte[]>> records = consumeCommitted("switched", 2 * (1_500 + 6 * PARTITIONS));
+
+        ConfluentWireFormat avro = new ConfluentWireFormat(registryUrl);
+        List<String> sent = new ArrayList<>();
+        Map<String, Set<Integer>> schemaIds = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (record.value() != null) {
+                sent.add(record.topic() + "/" + avro.decode(record.value()).get("event_id"));
+                schemaIds.computeIfAbsent(record.topic(), ignored -> new HashSet<>())
+                        .add(ConfluentWireFormat.schemaId(record.value()));
+            }
+        }
+        List<String> expected = new ArrayList<>(expectedEvents(before, 0, 1, 1_500));
+        expected.addAll(expectedEvents(after, 0, 1, 1_500));
+        assertThat(sent).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(schemaIds.get("switched." + EventType.USER_REGISTRATION.defaultTopic()))
+                .as("one schema id per converter").hasSize(2);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("switched-after", 1,
+                "the connector writing with the new converter must keep running");
+        connect.deleteConnector("switched-after");
     }
 
     @Test
