@@ -79,8 +79,11 @@ public final class StreamsBenchmark {
                     app.eventsPerSecond() / perfRate);
             System.out.printf("  %-50s %,12.1f s   (%,.1f s with start-up and shutdown)%n", "app CPU time",
                     app.cpuSeconds(), app.totalCpuSeconds());
+            System.out.printf("  %-50s %s%n", "app CPU time by thread", seconds(app.cpuByThread()));
             System.out.printf("  %-50s %,12.0f events/s   (target >= 50,000; ratio %.2f)%n",
                     "app events per CPU second", app.eventsPerCpuSecond(), app.eventsPerCpuSecond() / 50_000);
+            System.out.printf("  %-50s %,12.0f events/s%n", "app events per CPU second of its stream threads",
+                    events / app.cpuByThread().get(ThreadCpu.APP));
             System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app state stores on disk (RocksDB, after close)",
                     app.stateBytes() / 1048576.0, mib(app.storeBytes()));
             System.out.printf("  %-50s %s%n", "output rows per topic", app.outputRows());
@@ -157,6 +160,7 @@ public final class StreamsBenchmark {
             }
             long startNanos = System.nanoTime();
             double startCpu = cpuSeconds(process.pid());
+            Map<String, Double> startThreads = ThreadCpu.byKind(process.pid(), appId);
             long[] startTicks = machineTicks();
             String loadBefore = loadAverage();
             // Once every input record is in a committed offset, so is every contribution written to the
@@ -173,13 +177,15 @@ public final class StreamsBenchmark {
             }
             long endNanos = System.nanoTime();
             double cpu = cpuSeconds(process.pid()) - startCpu;
+            Map<String, Double> threads = ThreadCpu.difference(ThreadCpu.byKind(process.pid(), appId), startThreads);
             long[] endTicks = machineTicks();
             String loadAfter = loadAverage();
             double busy = 1 - (double) (endTicks[1] - startTicks[1]) / (endTicks[0] - startTicks[0]);
             double totalCpu = stop(process);
             double seconds = (endNanos - startNanos) / 1e9;
-            return new AppRun(events / seconds, seconds, cpu, totalCpu, events / cpu, directorySize(stateDir),
-                    storeSizes(stateDir), outputRows(stack, outputs, appId), busy, loadBefore, loadAfter);
+            return new AppRun(events / seconds, seconds, cpu, totalCpu, events / cpu, threads,
+                    directorySize(stateDir), storeSizes(stateDir), outputRows(stack, outputs, appId), busy, loadBefore,
+                    loadAfter);
         } finally {
             process.destroyForcibly();
         }
@@ -275,6 +281,13 @@ public final class StreamsBenchmark {
         return rows;
     }
 
+    private static String seconds(Map<String, Double> byKind) {
+        StringBuilder text = new StringBuilder();
+        byKind.forEach((kind, seconds) -> text.append(text.isEmpty() ? "" : ", ")
+                .append(String.format("%s %.1f s", kind, seconds)));
+        return text.toString();
+    }
+
     /** User plus system CPU time of a process, from /proc (Linux, 100 ticks per second). */
     private static double cpuSeconds(long pid) throws IOException {
         String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat")).split("\\) ")[1].split(" ");
@@ -334,7 +347,7 @@ public final class StreamsBenchmark {
     }
 
     private record AppRun(double eventsPerSecond, double seconds, double cpuSeconds, double totalCpuSeconds,
-                          double eventsPerCpuSecond, long stateBytes, Map<String, Long> storeBytes,
+                          double eventsPerCpuSecond, Map<String, Double> cpuByThread, long stateBytes, Map<String, Long> storeBytes,
                           Map<String, Long> outputRows, double machineBusy, String loadBefore, String loadAfter) {
     }
 }

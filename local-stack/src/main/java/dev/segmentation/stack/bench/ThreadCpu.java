@@ -1,0 +1,72 @@
+package dev.segmentation.stack.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A process's CPU time by kind of thread, from {@code /proc/<pid>/task} (Linux, 100 ticks per second). It tells the
+ * application's own work from what its JVM spends compiling and collecting, which on two cores is a large share.
+ */
+final class ThreadCpu {
+
+    static final String APP = "stream threads";
+    static final String COMPILER = "JIT compilers";
+    static final String COLLECTOR = "garbage collector";
+    static final String PRODUCER = "producer I/O";
+    static final String OTHER = "other";
+
+    private ThreadCpu() {
+    }
+
+    /**
+     * CPU seconds so far per kind of thread of the process; threads whose name starts with {@code appPrefix} count
+     * as the application's (Kafka Streams names its threads after the application id).
+     */
+    static Map<String, Double> byKind(long pid, String appPrefix) throws IOException {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (String kind : new String[] {APP, COMPILER, COLLECTOR, PRODUCER, OTHER}) {
+            seconds.put(kind, 0.0);
+        }
+        // The kernel keeps only the first 15 characters of a thread's name.
+        String prefix = appPrefix.substring(0, Math.min(15, appPrefix.length()));
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String name;
+                String[] stat;
+                try {
+                    name = Files.readString(task.resolve("comm")).trim();
+                    stat = Files.readString(task.resolve("stat")).split("\\) ")[1].split(" ");
+                } catch (IOException exited) {
+                    continue;
+                }
+                double cpu = (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
+                seconds.merge(kind(name, prefix), cpu, Double::sum);
+            }
+        }
+        return seconds;
+    }
+
+    /** {@code after - before}, kind by kind. */
+    static Map<String, Double> difference(Map<String, Double> after, Map<String, Double> before) {
+        Map<String, Double> difference = new LinkedHashMap<>();
+        after.forEach((kind, seconds) -> difference.put(kind, seconds - before.getOrDefault(kind, 0.0)));
+        return difference;
+    }
+
+    private static String kind(String name, String appPrefix) {
+        if (name.startsWith(appPrefix)) {
+            return APP;
+        }
+        if (name.contains("CompilerThre")) {
+            return COMPILER;
+        }
+        if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            return COLLECTOR;
+        }
+        return name.startsWith("kafka-producer") ? PRODUCER : OTHER;
+    }
+}
