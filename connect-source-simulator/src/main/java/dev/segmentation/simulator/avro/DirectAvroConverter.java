@@ -24,19 +24,18 @@ import dev.segmentation.simulator.Version;
  * translates every record into an Avro record and looks its schema up in hashed caches, several times per record;
  * that was half of the simulator's time per event.
  *
- * <p>It only writes: a sink connector reading these topics uses Confluent's converter, which it ships with.
- * Connect gives each task its own converter, and an instance is not meant for concurrent use.
+ * <p>It only writes: sink connectors read these topics with Confluent's converter (the Snowflake connector's jar
+ * carries it). Connect gives each task its own converter, and an instance is not meant for concurrent use.
  */
 public class DirectAvroConverter implements Converter, Versioned {
 
     private static final byte MAGIC_BYTE = 0;
+    /** Bounds the identity caches for connectors that build a new, equal schema for every record. */
+    private static final int MAX_SCHEMA_INSTANCES_PER_TOPIC = 1_000;
 
     /** A schema's registry id under one subject and the writer of its values. */
     private record Encoding(int schemaId, ValueWriter writer) {
     }
-
-    /** Bounds the identity caches for connectors that build a new, equal schema for every record. */
-    private static final int MAX_SCHEMA_INSTANCES_PER_TOPIC = 1_000;
 
     private final Map<String, Map<Schema, Encoding>> byInstance = new HashMap<>();
     private final Map<String, Map<Schema, Encoding>> byEquality = new HashMap<>();
