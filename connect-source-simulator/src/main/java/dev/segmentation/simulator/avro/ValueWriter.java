@@ -7,17 +7,15 @@ import java.util.Map;
 
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Writes a Connect value in Avro binary, following the schema {@link AvroSchemaJson} renders for the same Connect
- * schema. The writers for a schema are built once; writing a record then walks the struct's fields with no lookups,
- * no intermediate Avro record and no schema comparison.
+ * schema. The writers for a schema are built once; writing a record then walks the struct's fields (see
+ * {@link StructWriter}) with no lookups, no intermediate Avro record and no schema comparison.
  */
 @FunctionalInterface
 interface ValueWriter {
@@ -72,7 +70,7 @@ interface ValueWriter {
                     : ValueWriter::writeBytes;
             case ARRAY -> array(of(schema.valueSchema(), path + "[]"));
             case MAP -> map(of(schema.valueSchema(), path + "{}"));
-            case STRUCT -> struct(schema, path);
+            case STRUCT -> new StructWriter(schema, path);
         };
     }
 
@@ -112,26 +110,6 @@ interface ValueWriter {
                 }
             }
             out.writeLong(0);
-        };
-    }
-
-    private static ValueWriter struct(Schema schema, String path) {
-        List<Field> fieldList = schema.fields();
-        Field[] fields = fieldList.toArray(new Field[0]);
-        ValueWriter[] writers = new ValueWriter[fields.length];
-        for (int i = 0; i < fields.length; i++) {
-            writers[i] = of(fields[i].schema(), path + "." + fields[i].name());
-        }
-        return (out, value) -> {
-            Struct struct = (Struct) value;
-            // Connect builds schemas once and shares them, so this is nearly always the identity check.
-            if (struct.schema() != schema && !struct.schema().equals(schema)) {
-                throw new DataException(path + " is a struct of schema " + struct.schema().name()
-                        + " where its schema says " + schema.name());
-            }
-            for (int i = 0; i < fields.length; i++) {
-                writers[i].write(out, struct.get(fields[i]));
-            }
         };
     }
 }

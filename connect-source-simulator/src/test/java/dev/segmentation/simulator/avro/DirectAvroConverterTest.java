@@ -212,6 +212,8 @@ class DirectAvroConverterTest {
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining("t.by_id is a map with INT32 keys")
                 .hasMessageContaining("io.confluent.connect.avro.AvroConverter");
+        assertThatThrownBy(() -> converter.fromConnectData("t", ADDRESS, new Struct(ADDRESS)))
+                .isInstanceOf(DataException.class).hasMessageContaining("t.city is required but null");
         assertThatThrownBy(() -> converter.fromConnectData("t", null, "schemaless"))
                 .isInstanceOf(DataException.class).hasMessageContaining("has no schema");
         assertThatThrownBy(() -> converter.toConnectData("t", new byte[] {0, 0, 0, 0, 1}))
