@@ -115,7 +115,8 @@ public final class SimulatorBenchmark {
         System.out.printf("  %-36s %,14.0f %,14.0f%n", "simulator", round.simulator().overall(),
                 round.simulator().steady());
         System.out.printf("    %s%n", "1 task, backfill clock, Avro values through the registry (DirectAvroConverter), "
-                + "string keys, exactly-once source (KIP-618), 6 topics of " + BenchSimulator.PARTITIONS + " partitions");
+                + "string keys, exactly-once source (KIP-618), 6 topics of " + BenchSimulator.PARTITIONS
+                + " partitions");
         System.out.printf("  %-36s %14.2f %14.2f   (target >= 0.50)%n", "ratio simulator / baseline",
                 round.simulator().overall() / round.perf().overall(),
                 round.simulator().steady() / round.perf().steady());

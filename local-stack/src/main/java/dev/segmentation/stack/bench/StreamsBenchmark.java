@@ -83,7 +83,7 @@ public final class StreamsBenchmark {
             System.out.printf("  %-50s %,12.0f events/s   (target >= 50,000; ratio %.2f)%n",
                     "app events per CPU second", app.eventsPerCpuSecond(), app.eventsPerCpuSecond() / 50_000);
             System.out.printf("  %-50s %,12.0f events/s%n", "app events per CPU second of its stream threads",
-                    events / app.cpuByThread().get(ThreadCpu.APP));
+                    events / app.cpuByThread().get(ProcessCpu.APP));
             System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app state stores on disk (RocksDB, after close)",
                     app.stateBytes() / 1048576.0, mib(app.storeBytes()));
             System.out.printf("  %-50s %s%n", "output rows per topic", app.outputRows());
@@ -159,8 +159,8 @@ public final class StreamsBenchmark {
                 Thread.sleep(10);
             }
             long startNanos = System.nanoTime();
-            double startCpu = cpuSeconds(process.pid());
-            Map<String, Double> startThreads = ThreadCpu.byKind(process.pid(), appId);
+            double startCpu = ProcessCpu.seconds(process.pid());
+            Map<String, Double> startThreads = ProcessCpu.byKind(process.pid(), appId);
             long[] startTicks = machineTicks();
             String loadBefore = loadAverage();
             // Once every input record is in a committed offset, so is every contribution written to the
@@ -176,8 +176,9 @@ public final class StreamsBenchmark {
                 Thread.sleep(50);
             }
             long endNanos = System.nanoTime();
-            double cpu = cpuSeconds(process.pid()) - startCpu;
-            Map<String, Double> threads = ThreadCpu.difference(ThreadCpu.byKind(process.pid(), appId), startThreads);
+            double cpu = ProcessCpu.seconds(process.pid()) - startCpu;
+            Map<String, Double> threads = ProcessCpu.difference(ProcessCpu.byKind(process.pid(), appId),
+                    startThreads);
             long[] endTicks = machineTicks();
             String loadAfter = loadAverage();
             double busy = 1 - (double) (endTicks[1] - startTicks[1]) / (endTicks[0] - startTicks[0]);
@@ -241,12 +242,12 @@ public final class StreamsBenchmark {
 
     /** Stops the application as a user would (its shutdown hook closes Kafka Streams) and returns its CPU time. */
     private static double stop(Process process) throws Exception {
-        double cpu = cpuSeconds(process.pid());
+        double cpu = ProcessCpu.seconds(process.pid());
         process.destroy();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (process.isAlive() && System.nanoTime() < deadline) {
             try {
-                cpu = cpuSeconds(process.pid());
+                cpu = ProcessCpu.seconds(process.pid());
             } catch (IOException exited) {
                 // Gone between the two checks; the last reading stands, short by at most one interval.
                 break;
@@ -286,13 +287,6 @@ public final class StreamsBenchmark {
         byKind.forEach((kind, seconds) -> text.append(text.isEmpty() ? "" : ", ")
                 .append(String.format("%s %.1f s", kind, seconds)));
         return text.toString();
-    }
-
-    /** User plus system CPU time of a process, from /proc (Linux, 100 ticks per second). */
-    private static double cpuSeconds(long pid) throws IOException {
-        String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat")).split("\\) ")[1].split(" ");
-        long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-        return ticks / 100.0;
     }
 
     /** All CPU ticks of the machine and its idle ones (idle plus I/O wait), from /proc/stat. */

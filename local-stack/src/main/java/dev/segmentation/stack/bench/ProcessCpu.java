@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A process's CPU time by kind of thread, from {@code /proc/<pid>/task} (Linux, 100 ticks per second). It tells the
- * application's own work from what its JVM spends compiling and collecting, which on two cores is a large share.
+ * A process's CPU time, in all and by kind of thread, from {@code /proc} (Linux, 100 ticks per second). The split
+ * tells the application's own work from what its JVM spends compiling and collecting, which on two cores is a
+ * large share.
  */
-final class ThreadCpu {
+final class ProcessCpu {
 
     static final String APP = "stream threads";
     static final String COMPILER = "JIT compilers";
@@ -19,7 +20,12 @@ final class ThreadCpu {
     static final String PRODUCER = "producer I/O";
     static final String OTHER = "other";
 
-    private ThreadCpu() {
+    private ProcessCpu() {
+    }
+
+    /** User plus system CPU seconds of the whole process so far, exited threads included. */
+    static double seconds(long pid) throws IOException {
+        return seconds(Path.of("/proc", Long.toString(pid), "stat"));
     }
 
     /**
@@ -35,16 +41,12 @@ final class ThreadCpu {
         String prefix = appPrefix.substring(0, Math.min(15, appPrefix.length()));
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
-                String name;
-                String[] stat;
                 try {
-                    name = Files.readString(task.resolve("comm")).trim();
-                    stat = Files.readString(task.resolve("stat")).split("\\) ")[1].split(" ");
+                    seconds.merge(kind(Files.readString(task.resolve("comm")).trim(), prefix),
+                            seconds(task.resolve("stat")), Double::sum);
                 } catch (IOException exited) {
-                    continue;
+                    // The thread ended between the listing and the reading.
                 }
-                double cpu = (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
-                seconds.merge(kind(name, prefix), cpu, Double::sum);
             }
         }
         return seconds;
@@ -55,6 +57,12 @@ final class ThreadCpu {
         Map<String, Double> difference = new LinkedHashMap<>();
         after.forEach((kind, seconds) -> difference.put(kind, seconds - before.getOrDefault(kind, 0.0)));
         return difference;
+    }
+
+    /** utime plus stime of a {@code stat} file, fields 14 and 15, counted after the command name's parenthesis. */
+    private static double seconds(Path stat) throws IOException {
+        String[] fields = Files.readString(stat).split("\\) ")[1].split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     private static String kind(String name, String appPrefix) {
