@@ -26,6 +26,7 @@ final class StructWriter implements ValueWriter {
     private final String path;
     private final Field[] fields;
     private final byte[] kinds;
+    /** The writer of each field of kind {@code OTHER}; null for the fields written in place. */
     private final ValueWriter[] writers;
 
     StructWriter(Schema schema, String path) {
@@ -36,7 +37,9 @@ final class StructWriter implements ValueWriter {
         this.writers = new ValueWriter[fields.length];
         for (int i = 0; i < fields.length; i++) {
             kinds[i] = kind(fields[i].schema());
-            writers[i] = ValueWriter.of(fields[i].schema(), path + "." + fields[i].name());
+            if (kinds[i] == OTHER) {
+                writers[i] = ValueWriter.of(fields[i].schema(), path + "." + fields[i].name());
+            }
         }
     }
 
