@@ -47,13 +47,14 @@ class SimulatedEventsInAvroTest {
         task.stop();
 
         Set<String> schemasSeen = new HashSet<>();
+        Map<Integer, org.apache.avro.Schema> schemas = new HashMap<>();
         try (FakeRegistry registry = new FakeRegistry()) {
             DirectAvroConverter converter = new DirectAvroConverter();
             converter.configure(Map.of("schema.registry.url", registry.url()), false);
             for (SourceRecord record : records) {
                 byte[] bytes = converter.fromConnectData(record.topic(), record.valueSchema(), record.value());
-                org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser()
-                        .parse(registry.schema(ByteBuffer.wrap(bytes, 1, 4).getInt()));
+                org.apache.avro.Schema schema = schemas.computeIfAbsent(ByteBuffer.wrap(bytes, 1, 4).getInt(),
+                        id -> new org.apache.avro.Schema.Parser().parse(registry.schema(id)));
                 Object read = new GenericDatumReader<>(schema)
                         .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
                 if (record.value() instanceof Struct struct) {
