@@ -26,7 +26,11 @@ final class BenchSimulator {
 
     /** The six event topics of one benchmark run: {@code <run>.<event type>}. */
     static List<String> topics(String run) {
-        return Arrays.stream(EVENT_TOPICS).map(topic -> run + "." + topic).toList();
+        return Arrays.stream(EventType.values()).map(type -> topic(run, type)).toList();
+    }
+
+    private static String topic(String run, EventType type) {
+        return run + "." + type.defaultTopic();
     }
 
     /**
@@ -53,7 +57,7 @@ final class BenchSimulator {
         config.put("connector.class", "dev.segmentation.simulator.UserEventSourceConnector");
         config.put("tasks.max", "1");
         for (EventType type : EventType.values()) {
-            config.put(UserEventSourceConnectorConfig.topicConfig(type), run + "." + type.defaultTopic());
+            config.put(UserEventSourceConnectorConfig.topicConfig(type), topic(run, type));
         }
         config.put("topic.partitions", Integer.toString(PARTITIONS));
         config.put("clock", "backfill");
