@@ -120,11 +120,6 @@ final class BenchStack implements AutoCloseable {
         return ends;
     }
 
-    /** The stack's admin client, for what the helpers here do not cover; closed with the stack. */
-    Admin admin() {
-        return admin;
-    }
-
     /** The offsets a consumer group has committed. */
     Map<TopicPartition, Long> committedOffsets(String group) throws InterruptedException, ExecutionException {
         Map<TopicPartition, Long> committed = new HashMap<>();

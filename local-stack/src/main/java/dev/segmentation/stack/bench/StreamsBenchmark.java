@@ -14,7 +14,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
@@ -165,13 +164,13 @@ public final class StreamsBenchmark {
             String loadBefore = loadAverage();
             // Once every input record is in a committed offset, so is every contribution written to the
             // repartition topic; once those are committed too, the windows' last output is.
-            while (!covered(stack.admin(), appId, inputEnds)) {
+            while (!covered(stack, appId, inputEnds)) {
                 check(process, deadline, log);
                 Thread.sleep(50);
             }
             Map<TopicPartition, Long> repartitionEnds = stableEnds(stack, List.of(appId + REPARTITION),
                     BenchSimulator.PARTITIONS);
-            while (!covered(stack.admin(), appId, repartitionEnds)) {
+            while (!covered(stack, appId, repartitionEnds)) {
                 check(process, deadline, log);
                 Thread.sleep(50);
             }
@@ -233,10 +232,8 @@ public final class StreamsBenchmark {
         return ends;
     }
 
-    private static boolean covered(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
-        Map<TopicPartition, Long> committed = new HashMap<>();
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-                .forEach((partition, offset) -> committed.put(partition, offset == null ? 0 : offset.offset()));
+    private static boolean covered(BenchStack stack, String group, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, Long> committed = stack.committedOffsets(group);
         return ends.entrySet().stream().allMatch(end -> committed.getOrDefault(end.getKey(), 0L) >= end.getValue());
     }
 
