@@ -134,13 +134,13 @@ public class UserEventSourceTask extends SourceTask {
     private List<SourceRecord> watermarks() {
         SimulationState state = simulator.state();
         long watermarkMs = Math.min(state.maxEventTimeMs(), endMs) + config.watermarkLeadMs();
-        Map<String, Object> offset = state.withWatermarkSent().toOffset();
+        SimulationState after = state.withWatermarkSent();
         List<SourceRecord> records = new ArrayList<>();
         for (EventType type : EventType.values()) {
             for (int partition : ownedPartitions) {
                 ConnectHeaders headers = new ConnectHeaders();
                 headers.addString(WATERMARK_HEADER, Instant.ofEpochMilli(watermarkMs).toString());
-                records.add(new SourceRecord(sourcePartition, offset, config.topic(type), partition,
+                records.add(new SimulatedRecord(sourcePartition, after, config.topic(type), partition,
                         EventSchemas.KEY, WATERMARK_KEY, null, null, watermarkMs, headers));
             }
         }
@@ -159,16 +159,15 @@ public class UserEventSourceTask extends SourceTask {
     }
 
     private SourceRecord toRecord(PlannedEvent event, SimulationState next) {
-        Map<String, Object> offset = next.toOffset();
         if (event.malformed()) {
             if (config.malformedTopic().isPresent()) {
-                return new SourceRecord(sourcePartition, offset, config.malformedTopic().get(), null,
+                return new SimulatedRecord(sourcePartition, next, config.malformedTopic().get(), null,
                         EventSchemas.KEY, event.userId(), EventSchemas.MALFORMED, truncatedText(event),
                         event.eventTimeMs());
             }
             event.value().put("user_id", "").put("schema_version", 0);
         }
-        return new SourceRecord(sourcePartition, offset, topics[event.type().ordinal()], partitionOf(event.userId()),
+        return new SimulatedRecord(sourcePartition, next, topics[event.type().ordinal()], partitionOf(event.userId()),
                 EventSchemas.KEY, event.userId(), event.value().schema(), event.value(), event.eventTimeMs());
     }
 

@@ -93,6 +93,21 @@ class UserEventSourceTaskTest {
         });
     }
 
+    /** The worker keys records by hash until their transaction commits; the cached hash must keep the contract. */
+    @Test
+    void equalRecordsHaveEqualHashesAndDistinctRecordsRarelyShareOne() throws InterruptedException {
+        Map<String, String> config = config("clock", "backfill", "clock.end", "2026-02-01T00:00:00Z",
+                "max.events", "5000", "duplicate.fraction", "0.05", "topic.partitions", "3");
+        List<SourceRecord> first = drain(started(new MockTime(0, START, 0), new FakeSourceTaskContext(), config), 8);
+        List<SourceRecord> second = drain(started(new MockTime(0, START, 0), new FakeSourceTaskContext(), config), 8);
+
+        assertThat(first).hasSize(5000 + 6 * 3).isEqualTo(second);
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(first.get(i).hashCode()).isEqualTo(second.get(i).hashCode());
+        }
+        assertThat(first.stream().map(SourceRecord::hashCode).distinct().count()).isEqualTo(first.size());
+    }
+
     @Test
     void malformedEventsGoToTheirTopicAsTextOrInPlaceWithInvalidValues() throws InterruptedException {
         Map<String, String> toTopic = config("clock", "backfill", "clock.end", "2026-02-01T00:00:00Z",
