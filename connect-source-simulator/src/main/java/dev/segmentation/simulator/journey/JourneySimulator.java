@@ -1,9 +1,7 @@
 package dev.segmentation.simulator.journey;
 
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.PriorityQueue;
-import java.util.TreeMap;
 
 /**
  * Sends the events of one task's users in sending-time order, as a deterministic function of the settings and
@@ -17,9 +15,12 @@ import java.util.TreeMap;
 public final class JourneySimulator {
 
     private final SessionPlanner planner;
-    private final PriorityQueue<PlannedEvent> queue = new PriorityQueue<>();
-    /** Sessions with events still queued, by number, each with its cursor and how many events remain. */
-    private final TreeMap<Long, Pending> pending = new TreeMap<>();
+    private final PriorityQueue<Queued> queue = new PriorityQueue<>();
+    /**
+     * Sessions planned and not yet fully sent, in the order of their numbers, each with its cursor and how many
+     * events remain. Sessions finish out of order; the ones at the head with none left are dropped.
+     */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Position resumeAfter;
     private SessionCursor cursor;
     private SimulationState state;
@@ -37,22 +38,22 @@ public final class JourneySimulator {
 
     /** The next event, without sending it. */
     public PlannedEvent peek() {
-        while (queue.isEmpty() || cursor.startMs() <= queue.peek().position().sendTimeMs()) {
+        while (queue.isEmpty() || cursor.startMs() <= queue.peek().event.position().sendTimeMs()) {
             planNextSession();
         }
-        return queue.peek();
+        return queue.peek().event;
     }
 
     /** Sends the next event: returns it and moves the state past it. */
     public PlannedEvent next() {
         PlannedEvent event = peek();
-        queue.poll();
-        long session = event.position().session();
-        Pending remaining = pending.get(session);
-        if (--remaining.events == 0) {
-            pending.remove(session);
+        Queued sent = queue.poll();
+        if (--sent.session.events == 0) {
+            while (!pending.isEmpty() && pending.peekFirst().events == 0) {
+                pending.pollFirst();
+            }
         }
-        SessionCursor low = pending.isEmpty() ? cursor : pending.firstEntry().getValue().cursor;
+        SessionCursor low = pending.isEmpty() ? cursor : pending.peekFirst().cursor;
         state = new SimulationState(state.eventsSent() + 1, low, event.position(),
                 Math.max(state.maxEventTimeMs(), event.eventTimeMs()), false);
         return event;
@@ -70,27 +71,34 @@ public final class JourneySimulator {
 
     private void planNextSession() {
         SessionPlanner.PlannedSession session = planner.plan(cursor);
-        Deque<PlannedEvent> kept = new ArrayDeque<>();
+        Pending planned = new Pending(cursor);
         for (PlannedEvent event : session.events()) {
             // Only a resumed simulator meets events it already sent: those of sessions still in flight.
             if (event.position().compareTo(resumeAfter) > 0) {
-                kept.add(event);
+                queue.add(new Queued(event, planned));
+                planned.events++;
             }
         }
-        if (!kept.isEmpty()) {
-            queue.addAll(kept);
-            pending.put(cursor.index(), new Pending(cursor, kept.size()));
+        if (planned.events > 0) {
+            pending.addLast(planned);
         }
         cursor = session.next();
+    }
+
+    /** A queued event and the session it belongs to. */
+    private record Queued(PlannedEvent event, Pending session) implements Comparable<Queued> {
+        @Override
+        public int compareTo(Queued other) {
+            return event.compareTo(other.event);
+        }
     }
 
     private static final class Pending {
         final SessionCursor cursor;
         int events;
 
-        Pending(SessionCursor cursor, int events) {
+        Pending(SessionCursor cursor) {
             this.cursor = cursor;
-            this.events = events;
         }
     }
 }
