@@ -202,10 +202,11 @@ class ConnectWorker(Component):
             "config.providers.file.class": "org.apache.kafka.common.config.provider.FileConfigProvider",
         })
         # An exactly-once source task keeps every record until its transaction commits, so each young collection
-        # finds whole transactions alive. The throughput collector with a large young generation copies them far
-        # more cheaply than G1, which spent as much CPU as the task itself in the simulator benchmark.
-        self.process.start(java("2g", kafka_classpath(), "org.apache.kafka.connect.cli.ConnectDistributed",
-                                str(config), collector=("-XX:+UseParallelGC", "-Xms2g", "-Xmn1g")),
+        # finds whole transactions alive: its cost is fixed, and only a larger young generation makes it rarer. The
+        # throughput collector copies them far more cheaply than G1, which spent as much CPU as the task itself in
+        # the simulator benchmark; a 2 GiB young generation instead of 1 GiB raised the backfill rate by a quarter.
+        self.process.start(java("3g", kafka_classpath(), "org.apache.kafka.connect.cli.ConnectDistributed",
+                                str(config), collector=("-XX:+UseParallelGC", "-Xms3g", "-Xmn2g")),
                            env=self.settings.service_env())
 
     def ready(self) -> bool:
