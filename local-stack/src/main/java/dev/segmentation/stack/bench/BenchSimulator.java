@@ -102,12 +102,25 @@ final class BenchSimulator {
                     awaitAllSent(stack, name, events);
                     return rates;
                 }
-                Thread.sleep(20);
+                Thread.sleep(pollIntervalMs(events - written, written - firstCount, now - firstNanos));
             }
             throw new IllegalStateException("the simulator did not send " + events + " events within 10 minutes");
         } finally {
             stack.connect("DELETE", "/connectors/" + name, null);
         }
+    }
+
+    /**
+     * How long to wait before reading the end offsets again. Each read costs the broker and this JVM CPU that the
+     * simulator, unlike the perf tool, would have to share, so reads are sparse while the end is far and dense
+     * only near it, where they decide when the run ended.
+     */
+    static long pollIntervalMs(long remaining, long sentSinceFirst, long nanosSinceFirst) {
+        if (sentSinceFirst <= 0 || nanosSinceFirst <= 0) {
+            return 20;
+        }
+        double remainingMs = remaining / (sentSinceFirst / (nanosSinceFirst / 1e6));
+        return Math.max(5, Math.min(250, (long) (remainingMs / 4)));
     }
 
     /** Checks, from the connector's own offsets, that it sent exactly the events asked for. */
