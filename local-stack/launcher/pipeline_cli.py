@@ -148,7 +148,7 @@ BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark",
               "streams": "dev.segmentation.stack.bench.StreamsBenchmark"}
 
 
-def bench(which: str, events: int | None) -> int:
+def bench(which: str, events: int | None, rounds: int | None = None, warmup_rounds: int | None = None) -> int:
     """Starts the stack if needed and runs a benchmark against it, baseline and ours in the same run."""
     settings = up()
     busy = connect_api.connectors(settings.connect_url)
@@ -163,7 +163,9 @@ def bench(which: str, events: int | None) -> int:
                               "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,
                               "--registry", settings.registry_url, "--tools-classpath", ":".join(tools),
                               "--app-classpath", ":".join(components.module_classpath("connect-smt-window")),
-                              *(["--events", str(events)] if events else []))
+                              *(["--events", str(events)] if events else []),
+                              *(["--rounds", str(rounds)] if rounds else []),
+                              *(["--warmup-rounds", str(warmup_rounds)] if warmup_rounds is not None else []))
     say(f"Running the {which} benchmark" + (f" with {events:,} events" if events else "") + " ...")
     return subprocess.run(command).returncode
 
@@ -194,6 +196,10 @@ def main(argv: list[str]) -> int:
     bench_parser.add_argument("which", choices=sorted(BENCHMARKS))
     bench_parser.add_argument("--events", type=int,
                               help="events to send (default 3,000,000 for the simulator, 1,000,000 for streams)")
+    bench_parser.add_argument("--rounds", type=int, help="simulator: measured rounds, reported by their median "
+                                                         "(default 3)")
+    bench_parser.add_argument("--warmup-rounds", type=int, help="simulator: unmeasured rounds first, while the "
+                                                                "worker compiles (default 2)")
     args = parser.parse_args(argv)
     try:
         if args.command == "up":
@@ -211,7 +217,7 @@ def main(argv: list[str]) -> int:
         elif args.command == "docs":
             return docs()
         elif args.command == "bench":
-            return bench(args.which, args.events)
+            return bench(args.which, args.events, args.rounds, args.warmup_rounds)
         return 0
     except StackError as error:
         print(f"pipeline: {error}", file=sys.stderr)

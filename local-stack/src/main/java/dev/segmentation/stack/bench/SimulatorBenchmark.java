@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,8 +22,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * value) to a topic with as many partitions. Both sides commit a transaction at the same interval and share the
  * producer settings of {@link #producerSettings()}. Prints what each side does, its events/s over the whole run
  * and after a warm-up of the first fifth of the events (the perf tool's {@code --warmup-records}; change it with
- * {@code --warmup N}), and the ratios. The whole comparison runs twice and only the last round counts
- * ({@code --rounds N} changes that), so that the worker is not measured while it compiles.
+ * {@code --warmup N}), and the ratios. The comparison first runs twice unmeasured ({@code --warmup-rounds N}), so
+ * that the worker is not measured while it compiles, then three times ({@code --rounds N}); it reports the median of
+ * each figure, because the perf tool's own rate swings by a quarter from run to run on a small machine.
  *
  * <p>Run through {@code ./pipeline bench simulator [--events N]}.
  */
@@ -60,26 +62,40 @@ public final class SimulatorBenchmark {
         // transactions) is far longer than the perf tool's, so the steady state is reported beside the whole run.
         long warmup = Long.parseLong(options.getOrDefault("warmup", Long.toString(events / 5)));
         // A fresh worker spends its first few million records compiling the task's path (on two cores its compiler
-        // threads compete with the task), and a fresh broker its first appends; a long-running worker pays that once.
-        // So the comparison runs in rounds and only the last counts; the others are printed.
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
+        // threads compete with the task through about two rounds), and a fresh broker its first appends; a
+        // long-running worker pays that once. So the comparison first runs unmeasured rounds, and prints them.
+        int warmupRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "2"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
         Map<String, String> producer = producerSettings();
+        List<Round> measured = new ArrayList<>();
         try (BenchStack stack = BenchStack.fromArgs(options)) {
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = 1; round <= warmupRounds + rounds; round++) {
                 Round result = runRound(stack, events, warmup, producer);
-                if (round < rounds) {
-                    System.out.printf("Warm-up round %d of %d, not counted: perf tool %,.0f events/s, simulator %,.0f "
-                            + "events/s, ratio %.2f%n", round, rounds, result.perf().overall(),
-                            result.simulator().overall(), result.simulator().overall() / result.perf().overall());
-                } else {
-                    print(result, events, warmup, rounds, producer);
+                boolean counted = round > warmupRounds;
+                if (counted) {
+                    measured.add(result);
                 }
+                System.out.printf("%s round %d of %d%s: perf tool %,.0f / %,.0f events/s, simulator %,.0f / %,.0f "
+                                + "events/s, ratio %.2f / %.2f (whole run / steady state)%n",
+                        counted ? "Measured" : "Warm-up", counted ? round - warmupRounds : round,
+                        counted ? rounds : warmupRounds, counted ? "" : " (not counted)",
+                        result.perf().overall(), result.perf().steady(),
+                        result.simulator().overall(), result.simulator().steady(), result.overallRatio(),
+                        result.steadyRatio());
             }
         }
+        print(measured, events, warmup, producer);
     }
 
     /** What one round measured: each side's rates and the simulator's mean record size. */
     private record Round(BenchSimulator.Rates simulator, BenchSimulator.Rates perf, double recordBytes) {
+        double overallRatio() {
+            return simulator.overall() / perf.overall();
+        }
+
+        double steadyRatio() {
+            return simulator.steady() / perf.steady();
+        }
     }
 
     private static Round runRound(BenchStack stack, long events, long warmup, Map<String, String> producer)
@@ -101,25 +117,31 @@ public final class SimulatorBenchmark {
         }
     }
 
-    private static void print(Round round, long events, long warmup, int rounds, Map<String, String> producer) {
+    private static void print(List<Round> rounds, long events, long warmup, Map<String, String> producer) {
         System.out.printf("%nSimulator benchmark: %,d events, %.0f bytes per record (key and value); "
-                + "steady state after the first %,d; round %d of %d%n", events, round.recordBytes(), warmup, rounds,
-                rounds);
+                + "steady state after the first %,d; median of %d measured rounds%n", events,
+                median(rounds, Round::recordBytes), warmup, rounds.size());
         System.out.printf("  both sides: transactions committed every %,d ms, producer %s%n",
                 BenchSimulator.TRANSACTION_INTERVAL_MS, producer);
         System.out.printf("  %-36s %14s %14s%n", "events/s", "whole run", "steady state");
-        System.out.printf("  %-36s %,14.0f %,14.0f%n", "kafka-producer-perf-test (baseline)", round.perf().overall(),
-                round.perf().steady());
-        System.out.printf("    %s%n", "random " + Math.round(round.recordBytes()) + "-byte values, no key, 1 topic of "
-                + BenchSimulator.PARTITIONS + " partitions");
-        System.out.printf("  %-36s %,14.0f %,14.0f%n", "simulator", round.simulator().overall(),
-                round.simulator().steady());
+        System.out.printf("  %-36s %,14.0f %,14.0f%n", "kafka-producer-perf-test (baseline)",
+                median(rounds, round -> round.perf().overall()), median(rounds, round -> round.perf().steady()));
+        System.out.printf("    %s%n", "random " + Math.round(median(rounds, Round::recordBytes))
+                + "-byte values, no key, 1 topic of " + BenchSimulator.PARTITIONS + " partitions");
+        System.out.printf("  %-36s %,14.0f %,14.0f%n", "simulator", median(rounds, round -> round.simulator().overall()),
+                median(rounds, round -> round.simulator().steady()));
         System.out.printf("    %s%n", "1 task, backfill clock, Avro values through the registry (DirectAvroConverter), "
                 + "string keys, exactly-once source (KIP-618), 6 topics of " + BenchSimulator.PARTITIONS
                 + " partitions");
+        // The median of each round's own ratio: the two sides of a round ran minutes apart on the same machine.
         System.out.printf("  %-36s %14.2f %14.2f   (target >= 0.50)%n", "ratio simulator / baseline",
-                round.simulator().overall() / round.perf().overall(),
-                round.simulator().steady() / round.perf().steady());
+                median(rounds, Round::overallRatio), median(rounds, Round::steadyRatio));
+    }
+
+    private static double median(List<Round> rounds, ToDoubleFunction<Round> figure) {
+        double[] values = rounds.stream().mapToDouble(figure).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     /** The mean size of key plus value over a sample of the simulator's records, watermarks aside. */
