@@ -50,9 +50,14 @@ public final class SegmentationApp {
     private SegmentationApp() {
     }
 
-    /** Builds the topology; tests build this very topology with their own registry and clock. */
-    public static Topology buildTopology(SegmentationConfig config, SchemaRegistry registry, Clock clock) {
-        return SegmentationTopology.build(config, registry, clock);
+    /**
+     * Builds the topology; tests build this very topology with their own registry and clock.
+     *
+     * @param inputPartitions the input topics' partition count (see {@link TopicBootstrap#inputPartitions})
+     */
+    public static Topology buildTopology(SegmentationConfig config, SchemaRegistry registry, Clock clock,
+                                         int inputPartitions) {
+        return SegmentationTopology.build(config, registry, clock, inputPartitions);
     }
 
     /** Kafka Streams settings: the file's own, over defaults that make the stage exactly-once. */
@@ -71,11 +76,11 @@ public final class SegmentationApp {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000L);
         // Most records the application produces go to its own repartition topic; larger batches, fewer requests.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
-        // The per-user tasks (one per input partition) feed the same windows, whose stream time is the furthest any
-        // of them has got: events of a task that runs behind arrive after their windows closed and are only counted
-        // as late. A stream thread drains every buffered record before it polls again, so when it catches up (a
-        // backfill, a restart) a task whose data came first runs ahead by as much as was buffered, a megabyte fetch
-        // being hours of a quiet topic. Small polls, buffers and fetches keep the tasks within minutes of each other.
+        // The per-user tasks (one per input partition) feed the same windows, which hold a task's contributions
+        // back until every task has got as far (OriginAlignment). A stream thread drains every buffered record
+        // before it polls again, so when it catches up (a backfill, a restart) a task whose data came first runs
+        // ahead by as much as was buffered, a megabyte fetch being hours of a quiet topic, and all of that would
+        // wait in a store. Small polls, buffers and fetches keep the tasks within minutes of each other.
         props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, FAIR_BUFFER_RECORDS);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), FAIR_BUFFER_RECORDS);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 128 * 1024);
@@ -107,7 +112,9 @@ public final class SegmentationApp {
         TopicBootstrap.ensureTopics(streamsProps, config.topicPartitions(), topics(config),
                 List.of(config.userSegmentsOutputTopic()));
 
-        Topology topology = buildTopology(config, new HttpSchemaRegistry(config.registryUrl()), Clock.systemUTC());
+        int inputPartitions = TopicBootstrap.inputPartitions(streamsProps, config.inputTopics().values());
+        Topology topology = buildTopology(config, new HttpSchemaRegistry(config.registryUrl()), Clock.systemUTC(),
+                inputPartitions);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((newState, oldState) -> {

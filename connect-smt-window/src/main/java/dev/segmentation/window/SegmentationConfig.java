@@ -75,6 +75,8 @@ public final class SegmentationConfig extends AbstractConfig {
     // Late and duplicate data.
     public static final String DEDUP_RETENTION_CONFIG = "segmentation.dedup.retention.ms";
     public static final long DEDUP_RETENTION_DEFAULT = 2 * HOUR_MS;
+    public static final String ALIGNMENT_IDLE_CONFIG = "segmentation.alignment.idle.ms";
+    public static final long ALIGNMENT_IDLE_DEFAULT = Duration.ofSeconds(30).toMillis();
 
     // User segments.
     public static final String LIFECYCLE_NEW_CONFIG = "segmentation.lifecycle.new.ms";
@@ -170,7 +172,14 @@ public final class SegmentationConfig extends AbstractConfig {
                 "How long event ids are remembered to drop duplicates, in event-time milliseconds; at least window "
                         + "size + grace. Events older than stream time minus this horizon can no longer be "
                         + "deduplicated and go to the dead-letter topic (reason 'expired').",
-                GROUP_DATA_QUALITY, ++order, Width.SHORT, "Deduplication horizon");
+                GROUP_DATA_QUALITY, ++order, Width.SHORT, "Deduplication horizon")
+                .define(ALIGNMENT_IDLE_CONFIG, Type.LONG, ALIGNMENT_IDLE_DEFAULT, Range.atLeast(0L), Importance.LOW,
+                        "The windows hold an event back until every input partition has reached its event time, "
+                                + "so that partitions processed at different speeds (a backfill, a restart) do "
+                                + "not make each other's events late. An input partition that sends nothing for "
+                                + "this long, in wall-clock milliseconds, stops holding the others back until it "
+                                + "sends again.",
+                        GROUP_DATA_QUALITY, ++order, Width.SHORT, "Alignment idle time");
 
         order = 0;
         def.define(LIFECYCLE_NEW_CONFIG, Type.LONG, LIFECYCLE_NEW_DEFAULT, Range.atLeast(0L), Importance.MEDIUM,
@@ -339,6 +348,10 @@ public final class SegmentationConfig extends AbstractConfig {
 
     public long dedupRetentionMs() {
         return getLong(DEDUP_RETENTION_CONFIG);
+    }
+
+    public long alignmentIdleMs() {
+        return getLong(ALIGNMENT_IDLE_CONFIG);
     }
 
     /** The thresholds of the lifecycle and value segments. */

@@ -48,9 +48,10 @@ import dev.segmentation.window.windows.WindowStage;
  * six input topics ─▶ intake ─┬─ rejected ─▶ dead-letter topic
  *  (co-partitioned            └─ user activity (deduplicates) ─┬─ user segment topic
  *   by user id)                                                └─ contributions by segment (repartition,
- *                                                                 watermarks to every partition)
- *   ─▶ late detection ─┬─ late events topic
- *                      └─ windowed aggregate (onWindowClose) ─▶ metric rows ─▶ one topic per metric
+ *                                                                 watermarks and ticks to every partition)
+ *   ─▶ alignment of the upstream partitions ─▶ late detection ─┬─ late events topic
+ *                                                              └─ windowed aggregate (onWindowClose) ─▶ metric rows
+ *                                                                 ─▶ one topic per metric
  * </pre>
  *
  * The per-user stage runs where the input lands, so a user's registration meets their other events without a
@@ -64,7 +65,11 @@ final class SegmentationTopology {
     private SegmentationTopology() {
     }
 
-    static Topology build(SegmentationConfig config, SchemaRegistry registry, Clock clock) {
+    /**
+     * @param upstreamPartitions the input topics' partition count, which is how many per-user tasks feed each
+     *                           window partition
+     */
+    static Topology build(SegmentationConfig config, SchemaRegistry registry, Clock clock, int upstreamPartitions) {
         Serde<GenericRecord> avroKey = new ConfluentAvroSerde(registry, true);
         Serde<GenericRecord> avroValue = new ConfluentAvroSerde(registry, false);
         WindowSpec windows = config.windows();
@@ -94,13 +99,15 @@ final class SegmentationTopology {
                         ((UserSegmentUpdate) update).value()), Named.as("user-segment-rows"))
                 .to(config.userSegmentsOutputTopic(), Produced.with(avroKey, avroValue).withName("user-segments"));
 
-        WindowStage stage = new WindowStage(windows, config.dedupRetentionMs(), clock);
+        WindowStage stage = new WindowStage(windows, config.dedupRetentionMs(), upstreamPartitions,
+                config.alignmentIdleMs(), clock);
         stage.stores().forEach(builder::addStateStore);
         KStream<Bytes, Object> checked = activityOut.get("activity-contributions")
                 .mapValues(contribution -> (Contribution) contribution, Named.as("contribution"))
                 .repartition(Repartitioned.with(Serdes.Bytes(), new ContributionSerde())
                         .withStreamPartitioner(new WatermarkMulticast())
                         .withName(REPARTITION_NAME))
+                .processValues(stage.alignment(), Named.as("origin-alignment"), stage.alignmentStores())
                 .processValues(stage.lateDetector(), Named.as("late-detector"), stage.lateDetectorStores());
         Map<String, KStream<Bytes, Object>> windowInput = checked.split(Named.as("windows-"))
                 .branch((key, value) -> value instanceof LateCount, Branched.as("late"))

@@ -62,6 +62,21 @@ final class TopicBootstrap {
         }
     }
 
+    /**
+     * The partition count of the input topics, which Kafka Streams requires to be co-partitioned: that many
+     * per-user tasks feed every window partition.
+     */
+    static int inputPartitions(Properties streamsProps, Collection<String> inputTopics) throws InterruptedException {
+        Map<String, Object> adminProps = new StreamsConfig(streamsProps).getAdminConfigs("segmentation-topic-bootstrap");
+        try (Admin admin = Admin.create(adminProps)) {
+            return admin.describeTopics(inputTopics).allTopicNames().get().values().stream()
+                    .mapToInt(description -> description.partitions().size()).max().orElse(1);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot describe the input topics " + inputTopics + ": "
+                    + e.getCause().getMessage(), e);
+        }
+    }
+
     static NewTopic newTopic(String topic, int partitions, boolean compacted) {
         NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.empty());
         if (compacted) {

@@ -53,7 +53,7 @@ class SegmentationConfigTest {
             }
         }
         assertThat(problems).isEmpty();
-        assertThat(SegmentationConfig.CONFIG_DEF.names()).hasSize(27);
+        assertThat(SegmentationConfig.CONFIG_DEF.names()).hasSize(28);
     }
 
     @Test

@@ -50,7 +50,7 @@ final class SegmentationHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // Check for closed windows on every record rather than once per wall-clock second.
         props.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
-        driver = new TopologyTestDriver(SegmentationApp.buildTopology(config, registry, EMIT_CLOCK), props);
+        driver = new TopologyTestDriver(SegmentationApp.buildTopology(config, registry, EMIT_CLOCK, 1), props);
         for (String topic : TestEvents.TOPICS) {
             inputs.put(topic, driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()));
         }

@@ -53,6 +53,12 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     private static final Bytes ALL = Bytes.wrap(Segment.ALL.toBytes());
     private static final Bytes UNKNOWN = Bytes.wrap(Segment.UNKNOWN.toBytes());
     private static final Bytes WATERMARK = Bytes.wrap(Segment.WATERMARK.toBytes());
+    /**
+     * Event time between two progress ticks: the window stage holds a contribution back until every upstream
+     * partition has got as far, so a partition that has nothing for a window partition for a while must still say
+     * where it stands there.
+     */
+    static final long PROGRESS_TICK_MS = 60_000L;
 
     private final Collection<String> inputTopics;
     private final WindowSpec windows;
@@ -69,6 +75,10 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     private UserTimers timers;
     private UpstreamWatermarks watermarks;
     private int origin;
+    /** The largest event time this task has handled, watermarks aside; only its progress ticks use it. */
+    private long latestEventMs = Long.MIN_VALUE;
+    /** The tick interval, counted from the epoch, of the last progress tick; none yet after a start. */
+    private long lastTick = Long.MIN_VALUE;
 
     UserActivity(Collection<String> inputTopics, WindowSpec windows, long sessionTimeoutMs, long dedupHorizonMs,
                  UserSegmentRules rules) {
@@ -128,11 +138,26 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         if (record.value() instanceof UserEvent event) {
             handle(event, now);
             fireTimers(now);
+            tickProgress(event.timestampMs());
         } else if (record.value() instanceof Watermark watermark) {
             long partitionWatermark = watermarks.advance(watermark.topic(), record.timestamp());
             if (partitionWatermark != UserState.NONE) {
                 context.forward(new Record<>(WATERMARK, Contribution.watermark(origin), partitionWatermark));
             }
+        }
+    }
+
+    /**
+     * Tells every window partition how far this task has got, once per tick interval of event time. Event times
+     * rather than stream time: a watermark read from one input topic moves the task's stream time hours on while
+     * the other topics may still hold events from before it.
+     */
+    private void tickProgress(long eventMs) {
+        latestEventMs = Math.max(latestEventMs, eventMs);
+        long tick = Math.floorDiv(latestEventMs, PROGRESS_TICK_MS);
+        if (tick > lastTick) {
+            lastTick = tick;
+            context.forward(new Record<>(WATERMARK, Contribution.progress(origin), latestEventMs));
         }
     }
 

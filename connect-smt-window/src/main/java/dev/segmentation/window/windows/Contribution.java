@@ -10,7 +10,7 @@ package dev.segmentation.window.windows;
  * window it belongs to until it is emitted.
  *
  * @param kind        what happened
- * @param origin      the input partition it comes from, so watermarks can wait for every upstream partition
+ * @param origin      the input partition it comes from, so the window stage can wait for every upstream partition
  * @param firstVisits ring slots of the windows where the user is new to this kind of event (distinct kinds only)
  * @param amount      check-out total in cents, or session duration in milliseconds; 0 otherwise
  */
@@ -29,7 +29,12 @@ public record Contribution(Kind kind, int origin, long firstVisits, long amount)
         /** A watermark from an upstream partition, sent to every partition of the window stage. */
         WATERMARK(-1, false),
         /** Moves the windows' stream time and nothing else; made by the window stage itself, never sent. */
-        CLOCK(-1, false);
+        CLOCK(-1, false),
+        /**
+         * How far in event time an upstream partition has got, sent to every partition of the window stage so that
+         * {@link OriginAlignment} hears from every upstream partition; never reaches the windows.
+         */
+        PROGRESS(-1, false);
 
         /** Number of distinct-user metrics: active users, viewers, cart adders, buyers. */
         public static final int DISTINCT_METRICS = 4;
@@ -63,5 +68,10 @@ public record Contribution(Kind kind, int origin, long firstVisits, long amount)
 
     public static Contribution watermark(int origin) {
         return new Contribution(Kind.WATERMARK, origin, 0, 0);
+    }
+
+    /** An upstream partition's progress tick; its record timestamp is that partition's stream time. */
+    public static Contribution progress(int origin) {
+        return new Contribution(Kind.PROGRESS, origin, 0, 0);
     }
 }

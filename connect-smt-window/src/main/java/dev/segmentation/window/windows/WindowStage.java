@@ -20,33 +20,54 @@ import dev.segmentation.window.Segment;
 import dev.segmentation.window.WindowSpec;
 
 /**
- * The pieces of the per-segment window stage that the topology wires together: late detection before the
- * windowed aggregation, the aggregation's initializer, aggregator and serde, and the row emitter after it.
+ * The pieces of the per-segment window stage that the topology wires together: alignment of the upstream
+ * partitions and late detection before the windowed aggregation, the aggregation's initializer, aggregator and
+ * serde, and the row emitter after it.
  */
 public final class WindowStage {
 
     private final WindowSpec windows;
     private final long dedupHorizonMs;
+    private final int upstreamPartitions;
+    private final long alignmentIdleMs;
     private final Clock clock;
 
     /**
-     * @param dedupHorizonMs how far behind stream time the intake still accepts events
-     * @param clock          stamps {@code emitted_at}
+     * @param dedupHorizonMs     how far behind stream time the intake still accepts events
+     * @param upstreamPartitions how many upstream partitions feed the windows: the input topics' partition count
+     * @param alignmentIdleMs    how long a silent upstream partition holds the others back
+     * @param clock              stamps {@code emitted_at}
      */
-    public WindowStage(WindowSpec windows, long dedupHorizonMs, Clock clock) {
+    public WindowStage(WindowSpec windows, long dedupHorizonMs, int upstreamPartitions, long alignmentIdleMs,
+                       Clock clock) {
         this.windows = windows;
         this.dedupHorizonMs = dedupHorizonMs;
+        this.upstreamPartitions = upstreamPartitions;
+        this.alignmentIdleMs = alignmentIdleMs;
         this.clock = clock;
     }
 
     /** The stores that late detection and the emitter share; add them to the topology once. */
     public List<StoreBuilder<?>> stores() {
         return List.of(
+                // Cached: most contributions wait less than a commit interval, and then never reach RocksDB.
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OriginAlignment.WAITING_STORE),
+                        Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateEventDetector.CLOCK_STORE),
                         Serdes.Bytes(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateEventDetector.LATE_STORE),
                         Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(),
                 SessionDurations.storeBuilder(windows));
+    }
+
+    /** Holds back contributions until every upstream partition has got as far; see {@link OriginAlignment}. */
+    public FixedKeyProcessorSupplier<Bytes, Contribution, Contribution> alignment() {
+        return () -> new OriginAlignment(upstreamPartitions, alignmentIdleMs);
+    }
+
+    /** Names of the stores alignment uses. */
+    public String[] alignmentStores() {
+        return new String[] {OriginAlignment.WAITING_STORE};
     }
 
     /** Late detection; its output is a {@link Contribution} for the windows or a {@link LateCount}. */

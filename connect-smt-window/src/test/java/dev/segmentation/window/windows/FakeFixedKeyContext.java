@@ -25,6 +25,10 @@ final class FakeFixedKeyContext<K, V> implements FixedKeyProcessorContext<K, V> 
 
     final Map<String, StateStore> stores = new HashMap<>();
     final List<FixedKeyRecord<? extends K, ? extends V>> forwarded = new ArrayList<>();
+    /** What {@link #currentSystemTimeMs()} answers. */
+    long wallClockMs;
+    /** The last wall-clock punctuator scheduled, for the test to call. */
+    Punctuator wallClockPunctuator;
 
     @Override
     public <K1 extends K, V1 extends V> void forward(FixedKeyRecord<K1, V1> record) {
@@ -79,7 +83,11 @@ final class FakeFixedKeyContext<K, V> implements FixedKeyProcessorContext<K, V> 
 
     @Override
     public Cancellable schedule(Duration interval, PunctuationType type, Punctuator callback) {
-        throw new UnsupportedOperationException();
+        if (type != PunctuationType.WALL_CLOCK_TIME) {
+            throw new UnsupportedOperationException("only wall-clock punctuation is faked");
+        }
+        wallClockPunctuator = callback;
+        return () -> wallClockPunctuator = null;
     }
 
     @Override
@@ -103,7 +111,7 @@ final class FakeFixedKeyContext<K, V> implements FixedKeyProcessorContext<K, V> 
 
     @Override
     public long currentSystemTimeMs() {
-        return 0;
+        return wallClockMs;
     }
 
     @Override

@@ -1,0 +1,188 @@
+package dev.segmentation.window.windows;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.InternalFixedKeyRecordFactory;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.segmentation.window.codec.CompactReader;
+import dev.segmentation.window.codec.CompactWriter;
+
+/**
+ * Keeps the upstream partitions that feed one window partition in step, in event time, before the windows see
+ * their contributions.
+ *
+ * <p>The windows' stream time is the largest timestamp they have been given. When the application catches up on
+ * a backlog, one per-user task can run hours of event time ahead of another, and the slower task's events would
+ * then reach windows the faster one has already closed: counted as late, missing from their windows. So this
+ * stage tracks, per upstream partition (the contribution's origin), the largest timestamp it has sent here, and
+ * passes a contribution on only once every upstream partition has reached its timestamp; the others wait, in a
+ * store, and leave in timestamp order as the slowest partition moves on. Upstream tasks send a progress tick to
+ * every partition at least once a minute of event time, so a partition that rarely has anything for this one
+ * still moves it on. An upstream partition that sends nothing for {@code idleMs} of wall-clock time (an empty
+ * input partition, a stopped producer) stops holding the others back until it sends again.
+ *
+ * <p>Contributions at or behind that common time pass at once: a late event has nothing to wait for. With one
+ * upstream partition nothing ever waits.
+ *
+ * <p>The waiting contributions are in a changelogged store, so a restart loses none; the progress of each
+ * upstream partition is only kept in memory, and rebuilds from the next contribution or tick of each.
+ */
+final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Contribution> {
+
+    static final String WAITING_STORE = "aligned-waiting";
+    private static final long NONE = Long.MIN_VALUE;
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+
+    private final int upstreamPartitions;
+    private final long idleMs;
+
+    private FixedKeyProcessorContext<Bytes, Contribution> context;
+    private KeyValueStore<Bytes, byte[]> waiting;
+    /** Largest timestamp each origin has sent, by origin; grows when origins beyond the expected count appear. */
+    private long[] reached;
+    /** Wall-clock time each origin last sent anything. */
+    private long[] lastHeard;
+    private long waitingCount;
+    /** Timestamp of the earliest waiting contribution, if any. */
+    private long firstWaiting = Long.MAX_VALUE;
+    private long nextSequence;
+
+    /**
+     * @param upstreamPartitions how many upstream partitions feed this stage: the input topics' partition count
+     * @param idleMs             how long a silent upstream partition holds the others back
+     */
+    OriginAlignment(int upstreamPartitions, long idleMs) {
+        this.upstreamPartitions = upstreamPartitions;
+        this.idleMs = idleMs;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<Bytes, Contribution> context) {
+        this.context = context;
+        this.waiting = context.getStateStore(WAITING_STORE);
+        this.reached = new long[upstreamPartitions];
+        this.lastHeard = new long[upstreamPartitions];
+        Arrays.fill(reached, NONE);
+        Arrays.fill(lastHeard, context.currentSystemTimeMs());
+        try (KeyValueIterator<Bytes, byte[]> it = waiting.all()) {
+            while (it.hasNext()) {
+                Bytes key = it.next().key;
+                firstWaiting = Math.min(firstWaiting, timeOf(key));
+                nextSequence = Math.max(nextSequence, ByteBuffer.wrap(key.get()).getLong(Long.BYTES) + 1);
+                waitingCount++;
+            }
+        }
+        context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> release(common(now)));
+    }
+
+    @Override
+    public void process(FixedKeyRecord<Bytes, Contribution> record) {
+        Contribution contribution = record.value();
+        long time = record.timestamp();
+        int origin = contribution.origin();
+        if (origin >= 0) {
+            heardFrom(origin, time);
+        }
+        long common = common(context.currentSystemTimeMs());
+        if (contribution.kind() != Contribution.Kind.PROGRESS) {
+            if (time <= common && time < firstWaiting) {
+                context.forward(record);
+            } else {
+                wait(record);
+            }
+        }
+        release(common);
+    }
+
+    private void heardFrom(int origin, long time) {
+        if (origin >= reached.length) {
+            int size = origin + 1;
+            int from = reached.length;
+            reached = Arrays.copyOf(reached, size);
+            lastHeard = Arrays.copyOf(lastHeard, size);
+            Arrays.fill(reached, from, size, NONE);
+        }
+        reached[origin] = Math.max(reached[origin], time);
+        lastHeard[origin] = context.currentSystemTimeMs();
+    }
+
+    /**
+     * The event time every upstream partition has reached, leaving out those silent for longer than the idle
+     * time; with all of them silent, the furthest any has reached, so that nothing waits for ever.
+     */
+    private long common(long nowMs) {
+        long min = Long.MAX_VALUE;
+        long max = NONE;
+        for (int origin = 0; origin < reached.length; origin++) {
+            max = Math.max(max, reached[origin]);
+            if (nowMs - lastHeard[origin] <= idleMs) {
+                min = Math.min(min, reached[origin]);
+            }
+        }
+        return min == Long.MAX_VALUE ? max : min;
+    }
+
+    /** Passes on, in timestamp order, every waiting contribution at or behind the common time. */
+    private void release(long common) {
+        if (firstWaiting > common) {
+            return;
+        }
+        // Ranges start at the first waiting time, never at the start of the store: released entries leave
+        // deletion markers behind them in RocksDB, which a seek to the first key would walk through every time.
+        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = waiting.range(key(firstWaiting, 0), key(common, Long.MAX_VALUE))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<Bytes, byte[]> entry : due) {
+            CompactReader in = new CompactReader(entry.value);
+            Bytes segment = Bytes.wrap(in.readBytes());
+            Contribution contribution = ContributionSerde.read(in.readBytes());
+            // The contribution keeps the key it arrived with, so the partitioning the windows rely on holds; it
+            // only leaves later. Kafka offers no other way to rebuild a fixed-key record read back from a store.
+            context.forward(InternalFixedKeyRecordFactory.create(new Record<>(segment, contribution, timeOf(entry.key))));
+            // put(null) deletes without reading the old value back, as delete() would.
+            waiting.put(entry.key, null);
+            waitingCount--;
+        }
+        firstWaiting = Long.MAX_VALUE;
+        if (waitingCount > 0) {
+            try (KeyValueIterator<Bytes, byte[]> it = waiting.range(key(common + 1, 0),
+                    key(Long.MAX_VALUE, Long.MAX_VALUE))) {
+                if (it.hasNext()) {
+                    firstWaiting = timeOf(it.next().key);
+                }
+            }
+        }
+    }
+
+    private void wait(FixedKeyRecord<Bytes, Contribution> record) {
+        byte[] value = new CompactWriter(32).writeBytes(record.key().get())
+                .writeBytes(ContributionSerde.write(record.value())).toByteArray();
+        waiting.put(key(record.timestamp(), nextSequence++), value);
+        waitingCount++;
+        firstWaiting = Math.min(firstWaiting, record.timestamp());
+    }
+
+    private static long timeOf(Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+    }
+
+    /** Timestamp, then arrival: flipping the sign bit makes the byte order the numeric order. */
+    private static Bytes key(long timestamp, long sequence) {
+        return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES).putLong(timestamp ^ Long.MIN_VALUE).putLong(sequence)
+                .array());
+    }
+}

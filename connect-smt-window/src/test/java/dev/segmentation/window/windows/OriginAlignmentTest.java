@@ -1,0 +1,137 @@
+package dev.segmentation.window.windows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.InternalFixedKeyRecordFactory;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.segmentation.window.Segment;
+
+class OriginAlignmentTest {
+
+    private static final long MINUTE = 60_000L;
+    private static final long T0 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
+    private static final long IDLE_MS = 30_000L;
+    private static final Bytes DE = Bytes.wrap(new Segment("25-34", "de", "web.de").toBytes());
+    private static final Bytes EN = Bytes.wrap(new Segment("35-44", "en", "gmail.com").toBytes());
+
+    private FakeFixedKeyContext<Bytes, Contribution> context;
+
+    @BeforeEach
+    void store() {
+        // The application's store is persistent; in memory is enough to keep it across the "restart" below.
+        context = new FakeFixedKeyContext<>();
+        StateStore store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OriginAlignment.WAITING_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        context.stores.put(store.name(), store);
+    }
+
+    @Test
+    void aContributionWaitsUntilEveryUpstreamPartitionHasReachedItsTime() {
+        OriginAlignment alignment = started(2);
+        alignment.process(record(DE, view(0), T0));
+        alignment.process(record(EN, view(0), T0 + 10 * MINUTE));
+        assertThat(context.forwarded).as("partition 1 has sent nothing yet").isEmpty();
+
+        alignment.process(record(EN, view(1), T0 + 5 * MINUTE));
+        assertThat(forwarded()).containsExactly("DE 0 @0", "EN 1 @5");
+
+        alignment.process(record(DE, view(1), T0 + 20 * MINUTE));
+        assertThat(forwarded()).containsExactly("DE 0 @0", "EN 1 @5", "EN 0 @10");
+    }
+
+    @Test
+    void progressTicksMoveTheCommonTimeAndNeverReachTheWindows() {
+        OriginAlignment alignment = started(2);
+        alignment.process(record(DE, view(0), T0 + 10 * MINUTE));
+        alignment.process(record(DE, Contribution.progress(1), T0 + 30 * MINUTE));
+        alignment.process(record(DE, Contribution.progress(0), T0 + 40 * MINUTE));
+
+        assertThat(forwarded()).containsExactly("DE 0 @10");
+    }
+
+    @Test
+    void aContributionBehindTheCommonTimePassesAtOnce() {
+        OriginAlignment alignment = started(2);
+        alignment.process(record(DE, Contribution.progress(0), T0 + 60 * MINUTE));
+        alignment.process(record(DE, Contribution.progress(1), T0 + 60 * MINUTE));
+        alignment.process(record(DE, view(0), T0 + 70 * MINUTE));
+
+        alignment.process(record(EN, view(1), T0));
+        assertThat(forwarded()).as("a late event has nothing to wait for").containsExactly("EN 1 @0");
+    }
+
+    @Test
+    void anUpstreamPartitionSilentForTheIdleTimeStopsHoldingTheOthersBack() {
+        OriginAlignment alignment = started(2);
+        alignment.process(record(DE, view(0), T0));
+        context.wallClockMs += IDLE_MS;
+        context.wallClockPunctuator.punctuate(context.wallClockMs);
+        assertThat(context.forwarded).isEmpty();
+
+        context.wallClockMs += 1;
+        context.wallClockPunctuator.punctuate(context.wallClockMs);
+        assertThat(forwarded()).containsExactly("DE 0 @0");
+
+        alignment.process(record(EN, view(1), T0 + 30 * MINUTE));
+        alignment.process(record(EN, view(0), T0 + 40 * MINUTE));
+        assertThat(forwarded()).as("partition 1 counts again once it sends").containsExactly("DE 0 @0", "EN 1 @30");
+    }
+
+    @Test
+    void waitingContributionsSurviveARestartAndLeaveInTimestampOrder() {
+        OriginAlignment before = started(2);
+        before.process(record(EN, view(0), T0 + MINUTE));
+        before.process(record(DE, view(0), T0));
+        before.process(record(EN, view(0), T0));
+
+        OriginAlignment after = started(2);
+        after.process(record(DE, Contribution.progress(0), T0 + 10 * MINUTE));
+        assertThat(context.forwarded).as("partition 1 is not heard from since the restart").isEmpty();
+        after.process(record(DE, view(1), T0 + 5 * MINUTE));
+
+        assertThat(forwarded()).containsExactly("DE 0 @0", "EN 0 @0", "EN 0 @1", "DE 1 @5");
+    }
+
+    @Test
+    void withOneUpstreamPartitionNothingWaits() {
+        OriginAlignment alignment = started(1);
+        alignment.process(record(DE, view(0), T0 + 10 * MINUTE));
+        alignment.process(record(EN, view(0), T0));
+        alignment.process(record(EN, view(0), T0 + 20 * MINUTE));
+
+        assertThat(forwarded()).containsExactly("DE 0 @10", "EN 0 @0", "EN 0 @20");
+    }
+
+    private OriginAlignment started(int upstreamPartitions) {
+        OriginAlignment alignment = new OriginAlignment(upstreamPartitions, IDLE_MS);
+        alignment.init(context);
+        return alignment;
+    }
+
+    /** What was passed on, as "segment origin @minutes after T0", keys and timestamps included. */
+    private List<String> forwarded() {
+        return context.forwarded.stream().map(record -> (record.key().equals(DE) ? "DE " : "EN ")
+                + record.value().origin() + " @" + (record.timestamp() - T0) / MINUTE).toList();
+    }
+
+    private static Contribution view(int origin) {
+        return new Contribution(Contribution.Kind.ITEM_VIEW, origin, 0b1, 0);
+    }
+
+    private static FixedKeyRecord<Bytes, Contribution> record(Bytes segment, Contribution contribution, long timestamp) {
+        return InternalFixedKeyRecordFactory.create(new Record<>(segment, contribution, timestamp));
+    }
+}
