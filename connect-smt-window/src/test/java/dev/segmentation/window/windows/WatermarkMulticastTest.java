@@ -20,6 +20,11 @@ class WatermarkMulticastTest {
     }
 
     @Test
+    void sendsAProgressTickToEveryPartition() {
+        assertThat(partitioner.partitions("t", key, Contribution.progress(1), 3)).contains(Set.of(0, 1, 2));
+    }
+
+    @Test
     void leavesEverythingElseToTheDefaultPartitioner() {
         assertThat(partitioner.partitions("t", key, new Contribution(Contribution.Kind.ITEM_VIEW, 0, 3, 0), 4))
                 .isEqualTo(Optional.empty());
