@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -109,10 +110,12 @@ public final class SegmentationApp {
         }
         SegmentationConfig config = new SegmentationConfig(fileProperties);
         Properties streamsProps = streamsConfig(fileProperties);
-        TopicBootstrap.ensureTopics(streamsProps, config.topicPartitions(), topics(config),
-                List.of(config.userSegmentsOutputTopic()));
-
-        int inputPartitions = TopicBootstrap.inputPartitions(streamsProps, config.inputTopics().values());
+        int inputPartitions;
+        try (Admin admin = TopicBootstrap.admin(streamsProps)) {
+            TopicBootstrap.ensureTopics(admin, config.topicPartitions(), topics(config),
+                    List.of(config.userSegmentsOutputTopic()));
+            inputPartitions = TopicBootstrap.inputPartitions(admin, config.inputTopics().values());
+        }
         Topology topology = buildTopology(config, new HttpSchemaRegistry(config.registryUrl()), Clock.systemUTC(),
                 inputPartitions);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);

@@ -28,15 +28,19 @@ final class TopicBootstrap {
     private TopicBootstrap() {
     }
 
+    /** An admin client with the application's connection settings, for the calls below. */
+    static Admin admin(Properties streamsProps) {
+        // StreamsConfig resolves config-provider placeholders such as ${env:KAFKA_BOOTSTRAP_SERVERS}.
+        return Admin.create(new StreamsConfig(streamsProps).getAdminConfigs("segmentation-topic-bootstrap"));
+    }
+
     /**
      * @param topics    every topic to create if missing
      * @param compacted those of them that keep only the latest record per key
      */
-    static void ensureTopics(Properties streamsProps, int partitions, Collection<String> topics,
-                             Collection<String> compacted) throws InterruptedException {
-        // StreamsConfig resolves config-provider placeholders such as ${env:KAFKA_BOOTSTRAP_SERVERS}.
-        Map<String, Object> adminProps = new StreamsConfig(streamsProps).getAdminConfigs("segmentation-topic-bootstrap");
-        try (Admin admin = Admin.create(adminProps)) {
+    static void ensureTopics(Admin admin, int partitions, Collection<String> topics, Collection<String> compacted)
+            throws InterruptedException {
+        try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.stream().distinct().filter(topic -> !existing.contains(topic))
                     .map(topic -> newTopic(topic, partitions, compacted.contains(topic)))
@@ -66,9 +70,8 @@ final class TopicBootstrap {
      * The partition count of the input topics, which Kafka Streams requires to be co-partitioned: that many
      * per-user tasks feed every window partition.
      */
-    static int inputPartitions(Properties streamsProps, Collection<String> inputTopics) throws InterruptedException {
-        Map<String, Object> adminProps = new StreamsConfig(streamsProps).getAdminConfigs("segmentation-topic-bootstrap");
-        try (Admin admin = Admin.create(adminProps)) {
+    static int inputPartitions(Admin admin, Collection<String> inputTopics) throws InterruptedException {
+        try {
             return admin.describeTopics(inputTopics).allTopicNames().get().values().stream()
                     .mapToInt(description -> description.partitions().size()).max().orElse(1);
         } catch (ExecutionException e) {
