@@ -55,8 +55,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
     private long[] reached;
     /** Wall-clock time each origin last sent anything. */
     private long[] lastHeard;
-    private long waitingCount;
-    /** Timestamp of the earliest waiting contribution, if any. */
+    /** Timestamp of the earliest waiting contribution; {@code Long.MAX_VALUE} when none waits. */
     private long firstWaiting = Long.MAX_VALUE;
     private long nextSequence;
 
@@ -82,7 +81,6 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
                 Bytes key = it.next().key;
                 firstWaiting = Math.min(firstWaiting, timeOf(key));
                 nextSequence = Math.max(nextSequence, ByteBuffer.wrap(key.get()).getLong(Long.BYTES) + 1);
-                waitingCount++;
             }
         }
         context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> release(common(now)));
@@ -140,11 +138,21 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         if (firstWaiting > common) {
             return;
         }
-        // Ranges start at the first waiting time, never at the start of the store: released entries leave
-        // deletion markers behind them in RocksDB, which a seek to the first key would walk through every time.
+        // The scan starts at the first waiting time, never at the start of the store: released entries leave
+        // deletion markers behind them in RocksDB, which a seek to the first key would walk through every time. It
+        // stops at the first entry still to wait, which is the next first waiting time.
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = waiting.range(key(firstWaiting, 0), key(common, Long.MAX_VALUE))) {
-            it.forEachRemaining(due::add);
+        long from = firstWaiting;
+        firstWaiting = Long.MAX_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> it = waiting.range(key(from, 0), key(Long.MAX_VALUE, Long.MAX_VALUE))) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = it.next();
+                if (timeOf(entry.key) > common) {
+                    firstWaiting = timeOf(entry.key);
+                    break;
+                }
+                due.add(entry);
+            }
         }
         for (KeyValue<Bytes, byte[]> entry : due) {
             CompactReader in = new CompactReader(entry.value);
@@ -155,16 +163,6 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
             context.forward(InternalFixedKeyRecordFactory.create(new Record<>(segment, contribution, timeOf(entry.key))));
             // put(null) deletes without reading the old value back, as delete() would.
             waiting.put(entry.key, null);
-            waitingCount--;
-        }
-        firstWaiting = Long.MAX_VALUE;
-        if (waitingCount > 0) {
-            try (KeyValueIterator<Bytes, byte[]> it = waiting.range(key(common + 1, 0),
-                    key(Long.MAX_VALUE, Long.MAX_VALUE))) {
-                if (it.hasNext()) {
-                    firstWaiting = timeOf(it.next().key);
-                }
-            }
         }
     }
 
@@ -172,7 +170,6 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         byte[] value = new CompactWriter(32).writeBytes(record.key().get())
                 .writeBytes(ContributionSerde.write(record.value())).toByteArray();
         waiting.put(key(record.timestamp(), nextSequence++), value);
-        waitingCount++;
         firstWaiting = Math.min(firstWaiting, record.timestamp());
     }
 
