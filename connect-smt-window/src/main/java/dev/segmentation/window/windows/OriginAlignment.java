@@ -2,9 +2,8 @@ package dev.segmentation.window.windows;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.PriorityQueue;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -39,6 +38,11 @@ import dev.segmentation.window.codec.CompactWriter;
  *
  * <p>The waiting contributions are in a changelogged store, so a restart loses none; the progress of each
  * upstream partition is only kept in memory, and rebuilds from the next contribution or tick of each.
+ *
+ * <p>The store is written, never read but at start-up: the contributions also wait in memory, in release order.
+ * Kafka's record cache answers a range query by copying every cached key in the range first, and the range from
+ * the first waiting contribution on holds all of them, so releasing by range scan cost more than the rest of the
+ * application together.
  */
 final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Contribution> {
 
@@ -55,8 +59,8 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
     private long[] reached;
     /** Wall-clock time each origin last sent anything. */
     private long[] lastHeard;
-    /** Timestamp of the earliest waiting contribution; {@code Long.MAX_VALUE} when none waits. */
-    private long firstWaiting = Long.MAX_VALUE;
+    /** The contributions the store holds, earliest first. */
+    private final PriorityQueue<Waiting> queue = new PriorityQueue<>();
     private long nextSequence;
 
     /**
@@ -76,11 +80,15 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         this.lastHeard = new long[upstreamPartitions];
         Arrays.fill(reached, NONE);
         Arrays.fill(lastHeard, context.currentSystemTimeMs());
+        // Kafka re-initialises the same processor when it revives a task whose transaction was aborted, after
+        // rolling the store back; what waited in memory before is stale then, and the store says what waits.
+        queue.clear();
+        nextSequence = 0;
         try (KeyValueIterator<Bytes, byte[]> it = waiting.all()) {
             while (it.hasNext()) {
-                Bytes key = it.next().key;
-                firstWaiting = Math.min(firstWaiting, timeOf(key));
-                nextSequence = Math.max(nextSequence, ByteBuffer.wrap(key.get()).getLong(Long.BYTES) + 1);
+                Waiting restored = Waiting.read(it.next());
+                queue.add(restored);
+                nextSequence = Math.max(nextSequence, restored.sequence + 1);
             }
         }
         context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> release(common(now)));
@@ -96,7 +104,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         }
         long common = common(context.currentSystemTimeMs());
         if (contribution.kind() != Contribution.Kind.PROGRESS) {
-            if (time <= common && time < firstWaiting) {
+            if (time <= common && time < firstWaitingTime()) {
                 context.forward(record);
             } else {
                 wait(record);
@@ -133,53 +141,55 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         return min == Long.MAX_VALUE ? max : min;
     }
 
+    private long firstWaitingTime() {
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().time;
+    }
+
     /** Passes on, in timestamp order, every waiting contribution at or behind the common time. */
     private void release(long common) {
-        if (firstWaiting > common) {
-            return;
-        }
-        // The scan starts at the first waiting time, never at the start of the store: released entries leave
-        // deletion markers behind them in RocksDB, which a seek to the first key would walk through every time. It
-        // stops at the first entry still to wait, which is the next first waiting time.
-        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        long from = firstWaiting;
-        firstWaiting = Long.MAX_VALUE;
-        try (KeyValueIterator<Bytes, byte[]> it = waiting.range(key(from, 0), key(Long.MAX_VALUE, Long.MAX_VALUE))) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = it.next();
-                if (timeOf(entry.key) > common) {
-                    firstWaiting = timeOf(entry.key);
-                    break;
-                }
-                due.add(entry);
-            }
-        }
-        for (KeyValue<Bytes, byte[]> entry : due) {
-            CompactReader in = new CompactReader(entry.value);
-            Bytes segment = Bytes.wrap(in.readBytes());
-            Contribution contribution = ContributionSerde.read(in.readBytes());
-            // The contribution keeps the key it arrived with, so the partitioning the windows rely on holds; it
-            // only leaves later. Kafka offers no other way to rebuild a fixed-key record read back from a store.
-            context.forward(InternalFixedKeyRecordFactory.create(new Record<>(segment, contribution, timeOf(entry.key))));
+        while (firstWaitingTime() <= common) {
+            Waiting due = queue.poll();
+            context.forward(due.record);
             // put(null) deletes without reading the old value back, as delete() would.
-            waiting.put(entry.key, null);
+            waiting.put(key(due.time, due.sequence), null);
         }
     }
 
     private void wait(FixedKeyRecord<Bytes, Contribution> record) {
+        Waiting entry = new Waiting(record.timestamp(), nextSequence++, record);
         byte[] value = new CompactWriter(32).writeBytes(record.key().get())
                 .writeBytes(ContributionSerde.write(record.value())).toByteArray();
-        waiting.put(key(record.timestamp(), nextSequence++), value);
-        firstWaiting = Math.min(firstWaiting, record.timestamp());
-    }
-
-    private static long timeOf(Bytes key) {
-        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+        waiting.put(key(entry.time, entry.sequence), value);
+        queue.add(entry);
     }
 
     /** Timestamp, then arrival: flipping the sign bit makes the byte order the numeric order. */
     private static Bytes key(long timestamp, long sequence) {
         return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES).putLong(timestamp ^ Long.MIN_VALUE).putLong(sequence)
                 .array());
+    }
+
+    /** A waiting contribution: released by timestamp, then in the order it arrived. */
+    private record Waiting(long time, long sequence, FixedKeyRecord<Bytes, Contribution> record)
+            implements Comparable<Waiting> {
+
+        /** A contribution read back from the store at start-up. */
+        static Waiting read(KeyValue<Bytes, byte[]> entry) {
+            ByteBuffer key = ByteBuffer.wrap(entry.key.get());
+            long time = key.getLong() ^ Long.MIN_VALUE;
+            CompactReader in = new CompactReader(entry.value);
+            Bytes segment = Bytes.wrap(in.readBytes());
+            Contribution contribution = ContributionSerde.read(in.readBytes());
+            // The contribution keeps the key it arrived with, so the partitioning the windows rely on holds; it
+            // only leaves later. Kafka offers no other way to rebuild a fixed-key record read back from a store.
+            return new Waiting(time, key.getLong(),
+                    InternalFixedKeyRecordFactory.create(new Record<>(segment, contribution, time)));
+        }
+
+        @Override
+        public int compareTo(Waiting other) {
+            int order = Long.compare(time, other.time);
+            return order != 0 ? order : Long.compare(sequence, other.sequence);
+        }
     }
 }

@@ -106,6 +106,20 @@ class OriginAlignmentTest {
     }
 
     @Test
+    void aRevivedProcessorReleasesWhatItsStoreHoldsOnce() {
+        OriginAlignment alignment = started(2);
+        alignment.process(record(DE, view(0), T0));
+        alignment.process(record(EN, view(0), T0 + MINUTE));
+
+        // As Kafka does after an aborted transaction: the same instance, initialised again over its store.
+        alignment.init(context);
+        alignment.process(record(DE, view(1), T0 + 5 * MINUTE));
+        alignment.process(record(DE, view(0), T0 + 10 * MINUTE));
+
+        assertThat(forwarded()).containsExactly("DE 0 @0", "EN 0 @1", "DE 1 @5");
+    }
+
+    @Test
     void withOneUpstreamPartitionNothingWaits() {
         OriginAlignment alignment = started(1);
         alignment.process(record(DE, view(0), T0 + 10 * MINUTE));
