@@ -50,9 +50,11 @@ public final class WindowStage {
     /** The stores that late detection and the emitter share; add them to the topology once. */
     public List<StoreBuilder<?>> stores() {
         return List.of(
-                // Cached: most contributions wait less than a commit interval, and then never reach RocksDB.
+                // Not cached: the cache saved no writes (a contribution released within a commit interval still
+                // reached RocksDB and the changelog, as a deletion), and filled with waiting contributions at
+                // start-up, pushing the per-user state out. Uncached, the stream thread spends a tenth less per event.
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OriginAlignment.WAITING_STORE),
-                        Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(),
+                        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateEventDetector.CLOCK_STORE),
                         Serdes.Bytes(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateEventDetector.LATE_STORE),
