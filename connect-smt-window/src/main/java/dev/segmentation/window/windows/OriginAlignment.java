@@ -103,14 +103,26 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
             heardFrom(origin, time);
         }
         long common = common(context.currentSystemTimeMs());
-        if (contribution.kind() != Contribution.Kind.PROGRESS) {
-            if (time <= common && time < firstWaitingTime()) {
+        switch (contribution.kind()) {
+            case PROGRESS -> release(common);
+            case WATERMARK -> {
+                // A watermark is progress too, and passes at once, after what it lets go. Late detection holds it
+                // until every upstream partition has sent one, and by then each has reached its own, so whatever
+                // the smallest of them closes has left here. Waiting here instead, the watermarks above the
+                // smallest would wait for the other partitions to fall silent for the idle time: the last windows
+                // of a bounded run would close that long after its last event.
+                release(common);
                 context.forward(record);
-            } else {
-                wait(record);
+            }
+            default -> {
+                if (time <= common && time < firstWaitingTime()) {
+                    context.forward(record);
+                } else {
+                    wait(record);
+                }
+                release(common);
             }
         }
-        release(common);
     }
 
     private void heardFrom(int origin, long time) {

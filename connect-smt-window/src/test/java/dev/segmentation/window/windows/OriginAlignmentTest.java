@@ -63,6 +63,22 @@ class OriginAlignmentTest {
     }
 
     @Test
+    void aWatermarkPassesAtOnceAfterWhatItLetsGo() {
+        OriginAlignment alignment = started(2);
+        alignment.process(record(DE, view(0), T0));
+        alignment.process(record(EN, view(1), T0 + 10 * MINUTE));
+        assertThat(forwarded()).containsExactly("DE 0 @0");
+
+        alignment.process(record(DE, Contribution.watermark(0), T0 + 60 * MINUTE));
+        assertThat(forwarded()).as("partition 0 has reached the hour: what waited up to partition 1's time goes first")
+                .containsExactly("DE 0 @0", "EN 1 @10", "DE 0 @60");
+
+        alignment.process(record(DE, Contribution.watermark(1), T0 + 90 * MINUTE));
+        assertThat(forwarded()).as("nothing is left for the larger watermark to wait for")
+                .containsExactly("DE 0 @0", "EN 1 @10", "DE 0 @60", "DE 1 @90");
+    }
+
+    @Test
     void aContributionBehindTheCommonTimePassesAtOnce() {
         OriginAlignment alignment = started(2);
         alignment.process(record(DE, Contribution.progress(0), T0 + 60 * MINUTE));
