@@ -81,7 +81,11 @@ class SegmentationBackfillIT {
     /** Fields every windowed row repeats from its key, and the wall-clock stamp; the rest are the metric's own. */
     private static final Set<String> ROW_FRAME = Set.of("window_start", "window_end", "age_band",
             "preferred_language", "email_domain", "emitted_at");
-    private static final int TASKS = 1;
+    /**
+     * Simulator tasks, and partitions of every topic: more than one, so that several per-user tasks feed each window
+     * partition and the windows' alignment of them, watermarks included, is checked row for row.
+     */
+    private static final int TASKS = 3;
     private static final Instant START = Instant.parse("2026-03-02T00:00:00Z");
     private static final Instant END = Instant.parse("2026-03-05T00:00:00Z");
     private static final Duration SIMULATOR_TIMEOUT = Duration.ofSeconds(90);
@@ -228,10 +232,10 @@ class SegmentationBackfillIT {
     }
 
     /**
-     * The settings the app runs with: the committed file, as the launcher starts it. Kafka Streams reads each task's input in timestamp order but
-     * does not keep tasks in step, and in a population this small one task's buffer of records spans hours of event
-     * time. With one input partition a single task feeds the windows, so they see their input in order; with more,
-     * the grace would have to cover that skew (see the README's note on backfills).
+     * The settings the app runs with: the committed file, as the launcher starts it. Kafka Streams does not keep its
+     * per-user tasks in step, and in a population this small one task's buffer of records spans hours of event time;
+     * the window stage holds each contribution until every per-user task has got as far (see the README's note on
+     * backfills), so no grace has to cover that skew.
      */
     private static Properties committedStreamsProperties() throws IOException {
         Properties properties = new Properties();
