@@ -70,7 +70,10 @@ public record Contribution(Kind kind, int origin, long firstVisits, long amount)
         return new Contribution(Kind.WATERMARK, origin, 0, 0);
     }
 
-    /** An upstream partition's progress tick; its record timestamp is the largest event time that partition has handled. */
+    /**
+     * An upstream partition's progress tick; its record timestamp is the largest event time that partition has
+     * handled.
+     */
     public static Contribution progress(int origin) {
         return new Contribution(Kind.PROGRESS, origin, 0, 0);
     }

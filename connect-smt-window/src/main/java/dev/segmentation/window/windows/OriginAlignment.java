@@ -33,16 +33,17 @@ import dev.segmentation.window.codec.CompactWriter;
  * still moves it on. An upstream partition that sends nothing for {@code idleMs} of wall-clock time (an empty
  * input partition, a stopped producer) stops holding the others back until it sends again.
  *
- * <p>Contributions at or behind that common time pass at once: a late event has nothing to wait for. With one
- * upstream partition nothing ever waits.
+ * <p>Contributions at or behind that common time pass at once: a late event has nothing to wait for. Watermarks pass
+ * at once too, after what they let go: late detection holds them until every upstream partition has sent one. With
+ * one upstream partition nothing ever waits.
  *
  * <p>The waiting contributions are in a changelogged store, so a restart loses none; the progress of each
  * upstream partition is only kept in memory, and rebuilds from the next contribution or tick of each.
  *
  * <p>The store is written, never read but at start-up: the contributions also wait in memory, in release order.
- * Kafka's record cache answers a range query by copying every cached key in the range first, and the range from
- * the first waiting contribution on holds all of them, so releasing by range scan cost more than the rest of the
- * application together.
+ * Releasing them by range scan cost more than the rest of the application together: Kafka's record cache, which
+ * the store then had, answers a range query by copying every cached key in the range first, and the range from the
+ * first waiting contribution on holds all of them.
  */
 final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Contribution> {
 
@@ -103,26 +104,24 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
             heardFrom(origin, time);
         }
         long common = common(context.currentSystemTimeMs());
-        switch (contribution.kind()) {
-            case PROGRESS -> release(common);
-            case WATERMARK -> {
-                // A watermark is progress too, and passes at once, after what it lets go. Late detection holds it
-                // until every upstream partition has sent one, and by then each has reached its own, so whatever
-                // the smallest of them closes has left here. Waiting here instead, the watermarks above the
-                // smallest would wait for the other partitions to fall silent for the idle time: the last windows
-                // of a bounded run would close that long after its last event.
-                release(common);
+        if (contribution.kind() == Contribution.Kind.WATERMARK) {
+            // A watermark is progress too, and passes at once, after what it lets go. Late detection holds it until
+            // every upstream partition has sent one, and by then each has reached its own, so whatever the smallest
+            // of them closes has left here. Waiting here instead, the watermarks above the smallest would wait for
+            // the other partitions to fall silent for the idle time: the last windows of a bounded run would close
+            // that long after its last event.
+            release(common);
+            context.forward(record);
+            return;
+        }
+        if (contribution.kind() != Contribution.Kind.PROGRESS) {
+            if (time <= common && time < firstWaitingTime()) {
                 context.forward(record);
-            }
-            default -> {
-                if (time <= common && time < firstWaitingTime()) {
-                    context.forward(record);
-                } else {
-                    wait(record);
-                }
-                release(common);
+            } else {
+                wait(record);
             }
         }
+        release(common);
     }
 
     private void heardFrom(int origin, long time) {
@@ -163,27 +162,33 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
             Waiting due = queue.poll();
             context.forward(due.record);
             // put(null) deletes without reading the old value back, as delete() would.
-            waiting.put(key(due.time, due.sequence), null);
+            waiting.put(due.storeKey(), null);
         }
     }
 
     private void wait(FixedKeyRecord<Bytes, Contribution> record) {
         Waiting entry = new Waiting(record.timestamp(), nextSequence++, record);
-        byte[] value = new CompactWriter(32).writeBytes(record.key().get())
-                .writeBytes(ContributionSerde.write(record.value())).toByteArray();
-        waiting.put(key(entry.time, entry.sequence), value);
+        waiting.put(entry.storeKey(), entry.storeValue());
         queue.add(entry);
     }
 
-    /** Timestamp, then arrival: flipping the sign bit makes the byte order the numeric order. */
-    private static Bytes key(long timestamp, long sequence) {
-        return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES).putLong(timestamp ^ Long.MIN_VALUE).putLong(sequence)
-                .array());
-    }
-
-    /** A waiting contribution: released by timestamp, then in the order it arrived. */
+    /**
+     * A waiting contribution: released by timestamp, then in the order it arrived. In the store its key is that
+     * order, and its value the segment key and the contribution.
+     */
     private record Waiting(long time, long sequence, FixedKeyRecord<Bytes, Contribution> record)
             implements Comparable<Waiting> {
+
+        /** Timestamp, then arrival: flipping the sign bit makes the byte order the numeric order. */
+        Bytes storeKey() {
+            return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES).putLong(time ^ Long.MIN_VALUE).putLong(sequence)
+                    .array());
+        }
+
+        byte[] storeValue() {
+            return new CompactWriter(32).writeBytes(record.key().get())
+                    .writeBytes(ContributionSerde.write(record.value())).toByteArray();
+        }
 
         /** A contribution read back from the store at start-up. */
         static Waiting read(KeyValue<Bytes, byte[]> entry) {
