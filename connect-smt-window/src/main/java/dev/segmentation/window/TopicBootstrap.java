@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * Creates the application's input and output topics when they are missing, so the application can start
  * before the simulator has written its first event. Existing topics are left as they are. Kafka Streams creates
  * its internal topics itself; it does not create the topics a processor writes to by name, which are these.
+ *
+ * <p>Topics that are not compacted keep their records without a time limit ({@code retention.ms=-1}). Their record
+ * timestamps are event times, and brokers expire records by timestamp: with the default week, the events and rows
+ * of a backfill older than that would be deleted within minutes of landing, before a sink or this application had
+ * read them.
  */
 final class TopicBootstrap {
 
@@ -81,10 +86,8 @@ final class TopicBootstrap {
     }
 
     static NewTopic newTopic(String topic, int partitions, boolean compacted) {
-        NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.empty());
-        if (compacted) {
-            newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        }
-        return newTopic;
+        return new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(compacted
+                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
     }
 }

@@ -121,7 +121,7 @@ class SegmentationConfigTest {
     }
 
     @Test
-    void theApplicationCreatesEveryTopicItReadsOrWritesAndCompactsTheUserSegments() {
+    void theApplicationCreatesEveryTopicItReadsOrWritesCompactsTheUserSegmentsAndKeepsTheRestWithoutTimeLimit() {
         SegmentationConfig config = new SegmentationConfig(Map.of(SegmentationConfig.REGISTRY_URL_CONFIG, "http://r"));
         assertThat(SegmentationApp.topics(config)).containsExactlyInAnyOrder("user_registration", "sign_in",
                 "sign_out", "item_view", "add_to_cart", "check_out", "segment_registrations", "segment_active_users",
@@ -131,6 +131,9 @@ class SegmentationConfigTest {
         NewTopic compacted = TopicBootstrap.newTopic("user_segments", 3, true);
         assertThat(compacted.configs()).containsEntry("cleanup.policy", "compact");
         assertThat(compacted.numPartitions()).isEqualTo(3);
-        assertThat(TopicBootstrap.newTopic("segment_funnel", 3, false).configs()).isNullOrEmpty();
+        assertThat(compacted.configs()).doesNotContainKey("retention.ms");
+        // Backfilled event times lie in the past; a time limit would let the broker delete them as they land.
+        assertThat(TopicBootstrap.newTopic("segment_funnel", 3, false).configs())
+                .containsExactlyEntriesOf(Map.of("retention.ms", "-1"));
     }
 }
