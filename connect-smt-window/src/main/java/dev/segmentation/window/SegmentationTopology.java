@@ -124,7 +124,8 @@ final class SegmentationTopology {
                         Materialized.<Bytes, WindowMetrics, WindowStore<Bytes, byte[]>>as(AGGREGATE_STORE)
                                 .withKeySerde(Serdes.Bytes())
                                 .withValueSerde(stage.metricsSerde())
-                                .withRetention(aggregateRetention(windows)))
+                                .withRetention(aggregateRetention(windows))
+                                .withLoggingEnabled(WindowStage.WINDOW_CHANGELOG_CONFIG))
                 .toStream(Named.as("final-aggregates"))
                 .process(stage.rowEmitter(), Named.as("metric-rows"), stage.rowEmitterStores())
                 .to(metricTopics(config), Produced.with(avroKey, avroValue).withName("metrics"));

@@ -45,7 +45,7 @@ final class SessionDurations {
         Duration retention = Duration.ofMillis(windows.sizeMs() + windows.graceMs() + windows.advanceMs());
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(STORE, retention, Duration.ofMillis(1), true),
-                Serdes.Bytes(), Serdes.ByteArray());
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(WindowStage.WINDOW_CHANGELOG_CONFIG);
     }
 
     void record(Bytes segment, long endMs, long durationMs, long firstCountedWindow) {

@@ -2,8 +2,10 @@ package dev.segmentation.window.windows;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -25,6 +27,16 @@ import dev.segmentation.window.WindowSpec;
  * serde, and the row emitter after it.
  */
 public final class WindowStage {
+
+    /**
+     * Topic settings for the changelogs of window stores. Kafka Streams gives them a time limit (the store's
+     * retention plus a day), and brokers apply it to record timestamps, which are event times here: in a backfill of
+     * event times older than that limit, the broker would delete the open windows' entries within minutes, and a
+     * restart would restore the windows without them. Stamped with the time they are appended, the entries are kept
+     * for that limit from when they were written instead.
+     */
+    public static final Map<String, String> WINDOW_CHANGELOG_CONFIG =
+            Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
 
     private final WindowSpec windows;
     private final long dedupHorizonMs;
