@@ -28,14 +28,14 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +69,7 @@ class SegmentationBackfillIT {
     private static final String CONNECTOR = "backfill-simulator";
     private static final String APPLICATION_ID = "segmentation";
     private static final String REPARTITION_TOPIC = APPLICATION_ID + "-contributions-by-segment-repartition";
+    private static final String WINDOW_CHANGELOG = APPLICATION_ID + "-segment-window-metrics-changelog";
     private static final String LATE_TOPIC = "segment_late_events";
     private static final String USER_SEGMENTS_TOPIC = "user_segments";
     private static final String DEAD_LETTER_TOPIC = "segmentation_dead_letter";
@@ -108,7 +109,6 @@ class SegmentationBackfillIT {
         stack = LocalStack.up("segmentation-backfill", Map.of("PIPELINE_WITHOUT_STREAMS", "1"));
         long up = System.nanoTime();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-            createTopics(admin);
             stack.connect("PUT", "/connectors/" + CONNECTOR + "/config", simulatorConfig());
             awaitUntil(SIMULATOR_TIMEOUT, SegmentationBackfillIT::simulatorFinished,
                     () -> "The simulator did not send its watermarks within " + SIMULATOR_TIMEOUT + "; status: "
@@ -246,24 +246,6 @@ class SegmentationBackfillIT {
         return properties;
     }
 
-    /**
-     * Creates every topic the test reads, as the app and Connect would, but keeping records forever: the
-     * backfill's event times are months old, and a week's retention would let the broker delete them while the
-     * test runs. Neither the worker nor the app touches a topic that exists.
-     */
-    private static void createTopics(Admin admin) throws ExecutionException, InterruptedException {
-        List<String> topics = new ArrayList<>(BackfillExpectations.INPUT_TOPICS);
-        topics.addAll(METRIC_TOPICS.values());
-        topics.addAll(List.of(LATE_TOPIC, DEAD_LETTER_TOPIC, USER_SEGMENTS_TOPIC));
-        List<NewTopic> newTopics = new ArrayList<>();
-        for (String topic : topics) {
-            newTopics.add(new NewTopic(topic, TASKS, (short) 1).configs(topic.equals(USER_SEGMENTS_TOPIC)
-                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                    : Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
-        }
-        admin.createTopics(newTopics).all().get();
-    }
-
     /** Three simulated days of a small population, perfect input, on one task and partition (see above). */
     private static Map<String, String> simulatorConfig() {
         // Past the last event, sessions still time out and their windows must close: the watermark leads by more.
@@ -295,20 +277,20 @@ class SegmentationBackfillIT {
         return config;
     }
 
-    /** Every task has committed the offset that says its watermarks are out. */
     /**
-     * Kills the app (SIGKILL, no clean shutdown) as soon as it has committed some of its input, and starts it again.
-     * With {@code exactly_once_v2} the records of its open transaction are aborted and processed again from the
-     * committed offsets and state, so the rows compared below must show neither a loss nor a double count.
+     * Kills the app (SIGKILL, no clean shutdown) as soon as it has committed some of its input and some window
+     * aggregates, and starts it again. With {@code exactly_once_v2} the records of its open transaction are aborted,
+     * its state is restored from the changelogs, and it processes again from the committed offsets, so the rows
+     * compared below must show neither a loss nor a double count.
      *
      * @return whether the kill came before the app had read all its input
      */
     private static boolean killOnceItHasCommittedThenRestart(Admin admin) throws Exception {
         long deadline = System.nanoTime() + STREAMS_TIMEOUT.toNanos();
-        while (committedInput(admin) == 0) {
+        while (committedInput(admin) == 0 || committedRecords(admin, WINDOW_CHANGELOG) == 0) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("The Streams app committed no input within " + STREAMS_TIMEOUT + "; see "
-                        + stack.log("streams"));
+                throw new AssertionError("The Streams app committed no input or no window aggregate within "
+                        + STREAMS_TIMEOUT + "; see " + stack.log("streams"));
             }
             Thread.sleep(50);
         }
@@ -317,8 +299,18 @@ class SegmentationBackfillIT {
         ProcessHandle app = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no Streams app process " + pid));
         app.destroyForcibly();
         app.onExit().get(30, TimeUnit.SECONDS);
+        // The backfill's event times are months old. Let the broker's retention check pass while the app is down,
+        // so that a topic or changelog that would delete them has done so before the app restores from it.
+        Thread.sleep(2 * retentionCheckIntervalMs(admin));
         stack.upAgain(Map.of());
         return beforeTheEnd;
+    }
+
+    private static long retentionCheckIntervalMs(Admin admin) throws ExecutionException, InterruptedException {
+        String broker = admin.describeCluster().nodes().get().iterator().next().idString();
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, broker);
+        return Long.parseLong(admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                .get("log.retention.check.interval.ms").value());
     }
 
     private static long committedInput(Admin admin) throws ExecutionException, InterruptedException {
@@ -327,6 +319,19 @@ class SegmentationBackfillIT {
                 .mapToLong(entry -> entry.getValue().offset()).sum();
     }
 
+    /** Records in committed transactions, and their markers, in every partition of a topic; 0 if there is none. */
+    private static long committedRecords(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        if (!admin.listTopics().names().get().contains(topic)) {
+            return 0;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().values()
+                .stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    }
+
+    /** Every task has committed the offset that says its watermarks are out. */
     private static boolean simulatorFinished() throws IOException, InterruptedException {
         JsonNode offsets = stack.connect("GET", "/connectors/" + CONNECTOR + "/offsets", null).path("offsets");
         int finished = 0;
