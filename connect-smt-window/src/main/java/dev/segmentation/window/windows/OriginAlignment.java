@@ -40,10 +40,11 @@ import dev.segmentation.window.codec.CompactWriter;
  * <p>The waiting contributions are in a changelogged store, so a restart loses none; the progress of each
  * upstream partition is only kept in memory, and rebuilds from the next contribution or tick of each.
  *
- * <p>The store is written, never read but at start-up: the contributions also wait in memory, in release order.
+ * <p>The store is written, never read but at start-up: the contributions also wait in a queue, in release order.
  * Releasing them by range scan cost more than the rest of the application together: Kafka's record cache, which
  * the store then had, answers a range query by copying every cached key in the range first, and the range from the
- * first waiting contribution on holds all of them.
+ * first waiting contribution on holds all of them. Kafka's in-memory store, which the store now is, copies the keys
+ * of a range too.
  */
 final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Contribution> {
 

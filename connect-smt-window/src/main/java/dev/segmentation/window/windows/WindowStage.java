@@ -1,6 +1,7 @@
 package dev.segmentation.window.windows;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,10 @@ public final class WindowStage {
     public static final Map<String, String> WINDOW_CHANGELOG_CONFIG =
             Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
 
+    private static final Map<String, String> WAITING_CHANGELOG_CONFIG = Map.of(
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()));
+
     private final WindowSpec windows;
     private final long dedupHorizonMs;
     private final int upstreamPartitions;
@@ -62,11 +67,15 @@ public final class WindowStage {
     /** The stores that late detection and the emitter share; add them to the topology once. */
     public List<StoreBuilder<?>> stores() {
         return List.of(
-                // Not cached: the cache saved no writes (a contribution released within a commit interval still
-                // reached RocksDB and the changelog, as a deletion), and filled with waiting contributions at
-                // start-up, pushing the per-user state out. Uncached, the stream thread spends a tenth less per event.
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OriginAlignment.WAITING_STORE),
-                        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(),
+                // In memory, beside the queue OriginAlignment releases from: every contribution is written here and
+                // deleted again, and in RocksDB that took about a tenth of the stream thread. The store is
+                // read only at start-up, when it is restored from its changelog in full, so the changelog is kept
+                // short: small segments that compaction can clean, and deletions it may drop after ten minutes.
+                // Not cached: the cache saved no writes (a deletion still reaches the changelog) and filled with
+                // waiting contributions at start-up, pushing the per-user state out.
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OriginAlignment.WAITING_STORE),
+                        Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled()
+                        .withLoggingEnabled(WAITING_CHANGELOG_CONFIG),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateEventDetector.CLOCK_STORE),
                         Serdes.Bytes(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateEventDetector.LATE_STORE),
