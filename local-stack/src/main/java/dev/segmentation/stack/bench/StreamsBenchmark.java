@@ -14,6 +14,9 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
@@ -85,6 +88,9 @@ public final class StreamsBenchmark {
                     events / app.cpuByThread().get(ProcessCpu.APP));
             System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app state stores on disk (RocksDB, after close)",
                     app.stateBytes() / 1048576.0, mib(app.storeBytes()));
+            System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app store changelogs on the broker, at the end",
+                    app.changelogBytes().values().stream().mapToLong(Long::longValue).sum() / 1048576.0,
+                    mib(app.changelogBytes()));
             System.out.printf("  %-50s %s%n", "output rows per topic", app.outputRows());
             System.out.printf("  %-50s %.0f%% of %d cores busy, load average %s -> %s%n", "machine during the app run",
                     app.machineBusy() * 100, Runtime.getRuntime().availableProcessors(), app.loadBefore(),
@@ -185,8 +191,8 @@ public final class StreamsBenchmark {
             double totalCpu = stop(process);
             double seconds = (endNanos - startNanos) / 1e9;
             return new AppRun(events / seconds, seconds, cpu, totalCpu, events / cpu, threads,
-                    directorySize(stateDir), storeSizes(stateDir), outputRows(stack, outputs, appId), busy, loadBefore,
-                    loadAfter);
+                    directorySize(stateDir), storeSizes(stateDir), changelogSizes(stack, appId),
+                    outputRows(stack, outputs, appId), busy, loadBefore, loadAfter);
         } finally {
             process.destroyForcibly();
         }
@@ -331,6 +337,31 @@ public final class StreamsBenchmark {
         return sizes;
     }
 
+    /**
+     * Bytes per store of its changelog on the broker, compacted or not yet: the only size an in-memory store has
+     * on disk, and what a restart of it reads.
+     */
+    private static Map<String, Long> changelogSizes(BenchStack stack, String appId) throws Exception {
+        String prefix = appId + "-";
+        String suffix = "-changelog";
+        Map<String, Long> sizes = new TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers))) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(node -> node.id()).toList();
+            for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+                for (LogDirDescription dir : dirs.values()) {
+                    dir.replicaInfos().forEach((partition, replica) -> {
+                        String topic = partition.topic();
+                        if (topic.startsWith(prefix) && topic.endsWith(suffix)) {
+                            sizes.merge(topic.substring(prefix.length(), topic.length() - suffix.length()),
+                                    replica.size(), Long::sum);
+                        }
+                    });
+                }
+            }
+        }
+        return sizes;
+    }
+
     private static String mib(Map<String, Long> sizes) {
         StringBuilder out = new StringBuilder();
         sizes.forEach((store, bytes) -> out.append(out.length() == 0 ? "" : ", ").append(store)
@@ -339,7 +370,8 @@ public final class StreamsBenchmark {
     }
 
     private record AppRun(double eventsPerSecond, double seconds, double cpuSeconds, double totalCpuSeconds,
-                          double eventsPerCpuSecond, Map<String, Double> cpuByThread, long stateBytes, Map<String, Long> storeBytes,
-                          Map<String, Long> outputRows, double machineBusy, String loadBefore, String loadAfter) {
+                          double eventsPerCpuSecond, Map<String, Double> cpuByThread, long stateBytes,
+                          Map<String, Long> storeBytes, Map<String, Long> changelogBytes, Map<String, Long> outputRows,
+                          double machineBusy, String loadBefore, String loadAfter) {
     }
 }
