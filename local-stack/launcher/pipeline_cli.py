@@ -12,11 +12,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import components
 import connect_api
@@ -112,9 +114,28 @@ def deploy(names: list[str]) -> None:
     settings = stack_settings.load()
     for name in names:
         config_file = CONNECTOR_CONFIGS / f"{name}.json"
+        create_dead_letter_topic(settings, config_file)
         connect_api.deploy(settings.connect_url, config_file)
         connect_api.wait_running(settings.connect_url, name)
         say(f"  connector {name} RUNNING")
+
+
+def create_dead_letter_topic(settings: stack_settings.Settings, config_file: Path) -> None:
+    """Creates a sink's dead-letter topic, if it names one, before Connect does.
+
+    Connect creates it with the broker's default retention and keeps each failed record's timestamp, an event time
+    here: the failed records of a backfill would be deleted at the next retention check. Kept without a time
+    limit, they wait for an operator.
+    """
+    topic = json.loads(config_file.read_text()).get("errors.deadletterqueue.topic.name")
+    if not topic:
+        return
+    command = components.java("256m", components.kafka_classpath(), "org.apache.kafka.tools.TopicCommand",
+                              "--bootstrap-server", settings.bootstrap_servers, "--create", "--if-not-exists",
+                              "--topic", topic, "--partitions", "1", "--config", "retention.ms=-1")
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StackError(f"Creating the dead-letter topic {topic} failed:\n{result.stdout}{result.stderr}")
 
 
 def demo(timeout_s: float) -> int:

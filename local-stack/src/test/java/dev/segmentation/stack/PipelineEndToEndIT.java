@@ -16,7 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +51,19 @@ class PipelineEndToEndIT {
             // A failed run keeps its home, logs included, for a look at what happened.
             assertThat(stack.downAndListSurvivors(passed)).as("processes of the stack in %s after ./pipeline down",
                     stack.home()).isEmpty();
+        }
+    }
+
+    /**
+     * Connect would create the sink's dead-letter topic with the broker's week of retention, and failed records keep
+     * their event-time timestamps: a backfill's would be deleted at the next retention check.
+     */
+    @Test
+    void theSinksDeadLetterTopicKeepsFailedRecordsWithoutATimeLimit() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "dlq.jdbc-sink-aggregates");
+            Config config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+            assertThat(config.get("retention.ms").value()).as("retention.ms of %s", topic.name()).isEqualTo("-1");
         }
     }
 
