@@ -88,6 +88,13 @@ def kafka_classpath() -> list[str]:
     return [str(libs / "*")]
 
 
+def run_kafka_tool(what: str, main: str, *args: str) -> None:
+    """Runs one of Kafka's command-line tools to completion; fails with its output, saying what it was for."""
+    result = subprocess.run(java("256m", kafka_classpath(), main, *args), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StackError(f"{what} failed:\n{result.stdout}{result.stderr}")
+
+
 class Kafka(Component):
     """A single-node Kafka broker in KRaft mode (broker and controller in one process)."""
 
@@ -124,11 +131,8 @@ class Kafka(Component):
         })
         if not (data / "meta.properties").exists():
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-            format_command = java("256m", kafka_classpath(), "kafka.tools.StorageTool",
-                                  "format", f"--cluster-id={cluster_id}", "--config", str(config), "--ignore-formatted")
-            result = subprocess.run(format_command, capture_output=True, text=True)
-            if result.returncode != 0:
-                raise StackError(f"Formatting Kafka storage failed:\n{result.stdout}{result.stderr}")
+            run_kafka_tool("Formatting Kafka storage", "kafka.tools.StorageTool",
+                           "format", f"--cluster-id={cluster_id}", "--config", str(config), "--ignore-formatted")
         self.process.start(java("768m", kafka_classpath(), "kafka.Kafka", str(config)))
 
     def ready(self) -> bool:

@@ -130,12 +130,9 @@ def create_dead_letter_topic(settings: stack_settings.Settings, config_file: Pat
     topic = json.loads(config_file.read_text()).get("errors.deadletterqueue.topic.name")
     if not topic:
         return
-    command = components.java("256m", components.kafka_classpath(), "org.apache.kafka.tools.TopicCommand",
+    components.run_kafka_tool(f"Creating the dead-letter topic {topic}", "org.apache.kafka.tools.TopicCommand",
                               "--bootstrap-server", settings.bootstrap_servers, "--create", "--if-not-exists",
                               "--topic", topic, "--partitions", "1", "--config", "retention.ms=-1")
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise StackError(f"Creating the dead-letter topic {topic} failed:\n{result.stdout}{result.stderr}")
 
 
 def demo(timeout_s: float) -> int:
