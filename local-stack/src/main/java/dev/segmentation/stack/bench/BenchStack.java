@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
@@ -126,6 +127,19 @@ final class BenchStack implements AutoCloseable {
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                 .forEach((partition, offset) -> committed.put(partition, offset == null ? 0 : offset.offset()));
         return committed;
+    }
+
+    /** Bytes every topic takes on the brokers' disks, over all its partitions and replicas. */
+    Map<String, Long> topicSizes() throws InterruptedException, ExecutionException {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(node -> node.id()).toList();
+        Map<String, Long> sizes = new HashMap<>();
+        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (LogDirDescription dir : dirs.values()) {
+                dir.replicaInfos().forEach((partition, replica) ->
+                        sizes.merge(partition.topic(), replica.size(), Long::sum));
+            }
+        }
+        return sizes;
     }
 
     void deleteTopics(Collection<String> topics) throws InterruptedException, ExecutionException {

@@ -14,9 +14,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
@@ -345,20 +342,11 @@ public final class StreamsBenchmark {
         String prefix = appId + "-";
         String suffix = "-changelog";
         Map<String, Long> sizes = new TreeMap<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers))) {
-            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(node -> node.id()).toList();
-            for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
-                for (LogDirDescription dir : dirs.values()) {
-                    dir.replicaInfos().forEach((partition, replica) -> {
-                        String topic = partition.topic();
-                        if (topic.startsWith(prefix) && topic.endsWith(suffix)) {
-                            sizes.merge(topic.substring(prefix.length(), topic.length() - suffix.length()),
-                                    replica.size(), Long::sum);
-                        }
-                    });
-                }
+        stack.topicSizes().forEach((topic, bytes) -> {
+            if (topic.startsWith(prefix) && topic.endsWith(suffix)) {
+                sizes.put(topic.substring(prefix.length(), topic.length() - suffix.length()), bytes);
             }
-        }
+        });
         return sizes;
     }
 
