@@ -28,7 +28,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -246,7 +245,7 @@ class SegmentationBackfillIT {
         return properties;
     }
 
-    /** Three simulated days of a small population, perfect input, on one task and partition (see above). */
+    /** Three simulated days of a small population, perfect input, on {@link #TASKS} tasks and partitions. */
     private static Map<String, String> simulatorConfig() {
         // Past the last event, sessions still time out and their windows must close: the watermark leads by more.
         long lead = settings.sessionTimeoutMs() + settings.sizeMs() + settings.graceMs() + settings.advanceMs();
@@ -324,11 +323,7 @@ class SegmentationBackfillIT {
         if (!admin.listTopics().names().get().contains(topic)) {
             return 0;
         }
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().values()
-                .stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        return committedEnds(admin, List.of(topic)).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Every task has committed the offset that says its watermarks are out. */
@@ -362,13 +357,7 @@ class SegmentationBackfillIT {
 
     private static Map<TopicPartition, String> behind(Admin admin, List<String> topics)
             throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
-            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
-        }
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
-                .forEach((partition, info) -> ends.put(partition, info.offset()));
+        Map<TopicPartition, Long> ends = committedEnds(admin, topics);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
                 .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, String> behind = new HashMap<>();
@@ -380,6 +369,19 @@ class SegmentationBackfillIT {
             }
         });
         return behind;
+    }
+
+    /** The read-committed end offset of every partition of the topics. */
+    private static Map<TopicPartition, Long> committedEnds(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
+            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                .forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
     }
 
     private static void readTopics() {
