@@ -7,20 +7,23 @@ import java.util.PriorityQueue;
  * Sends the events of one task's users in sending-time order, as a deterministic function of the settings and
  * the state it starts from.
  *
- * <p>Sessions start as a Poisson process and overlap, so their events interleave. The simulator plans each
- * session whole when its start is due and merges the planned events through a priority queue. Because a
- * session's events are never sent before it starts, planning every session that starts before the earliest
- * queued event is enough to know that event is next.
+ * <p>Sessions start as a Poisson process and overlap, so their events interleave. Each session in flight is a
+ * {@link SessionPlanner.SessionWalk} that builds its events one at a time; the built events wait in a priority
+ * queue by {@link Position}. An event is never sent before it happens, so a walk whose next event time is after
+ * the earliest queued event, like a session that starts after it, cannot produce anything that goes first: once
+ * every earlier walk has stepped and every earlier session has started, the earliest queued event is next.
  */
 public final class JourneySimulator {
 
     private final SessionPlanner planner;
     private final PriorityQueue<Queued> queue = new PriorityQueue<>();
+    /** Walks with events still to build, by the time of their next event. */
+    private final PriorityQueue<InFlight> walking = new PriorityQueue<>();
     /**
-     * Sessions planned and not yet fully sent, in the order of their numbers, each with its cursor and how many
-     * events remain. Sessions finish out of order; the ones at the head with none left are dropped.
+     * Sessions started and not yet fully sent, in the order of their numbers. Sessions finish out of order; the
+     * ones at the head that are done are dropped.
      */
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final Position resumeAfter;
     private SessionCursor cursor;
     private SimulationState state;
@@ -38,22 +41,26 @@ public final class JourneySimulator {
 
     /** The next event, without sending it. */
     public PlannedEvent peek() {
-        while (queue.isEmpty() || cursor.startMs() <= queue.peek().event.position().sendTimeMs()) {
-            planNextSession();
+        while (true) {
+            long earliest = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().event.position().sendTimeMs();
+            InFlight next = walking.peek();
+            if (cursor.startMs() <= earliest && (next == null || cursor.startMs() <= next.nextMs)) {
+                startNextSession();
+            } else if (next != null && next.nextMs <= earliest) {
+                step(walking.poll());
+            } else {
+                return queue.peek().event;
+            }
         }
-        return queue.peek().event;
     }
 
     /** Sends the next event: returns it and moves the state past it. */
     public PlannedEvent next() {
         PlannedEvent event = peek();
         Queued sent = queue.poll();
-        if (--sent.session.events == 0) {
-            while (!pending.isEmpty() && pending.peekFirst().events == 0) {
-                pending.pollFirst();
-            }
-        }
-        SessionCursor low = pending.isEmpty() ? cursor : pending.peekFirst().cursor;
+        sent.session.queued--;
+        dropFinished();
+        SessionCursor low = inFlight.isEmpty() ? cursor : inFlight.peekFirst().walk.cursor();
         state = new SimulationState(state.eventsSent() + 1, low, event.position(),
                 Math.max(state.maxEventTimeMs(), event.eventTimeMs()), false);
         return event;
@@ -69,36 +76,68 @@ public final class JourneySimulator {
         return state;
     }
 
-    private void planNextSession() {
-        SessionPlanner.PlannedSession session = planner.plan(cursor);
-        Pending planned = new Pending(cursor);
-        for (PlannedEvent event : session.events()) {
+    private void startNextSession() {
+        InFlight session = new InFlight(planner.start(cursor));
+        inFlight.addLast(session);
+        session.walkOn(walking);
+        cursor = session.walk.next();
+    }
+
+    private void step(InFlight session) {
+        for (PlannedEvent event : session.walk.step()) {
             // Only a resumed simulator meets events it already sent: those of sessions still in flight.
             if (event.position().compareTo(resumeAfter) > 0) {
-                queue.add(new Queued(event, planned));
-                planned.events++;
+                queue.add(new Queued(event, session));
+                session.queued++;
             }
         }
-        if (planned.events > 0) {
-            pending.addLast(planned);
+        if (session.walk.done()) {
+            dropFinished();
+        } else {
+            session.walkOn(walking);
         }
-        cursor = session.next();
+    }
+
+    private void dropFinished() {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().isFinished()) {
+            inFlight.pollFirst();
+        }
     }
 
     /** A queued event and the session it belongs to. */
-    private record Queued(PlannedEvent event, Pending session) implements Comparable<Queued> {
+    private record Queued(PlannedEvent event, InFlight session) implements Comparable<Queued> {
         @Override
         public int compareTo(Queued other) {
             return event.compareTo(other.event);
         }
     }
 
-    private static final class Pending {
-        final SessionCursor cursor;
-        int events;
+    /** A session's walk and how many of its built events wait to be sent. */
+    private static final class InFlight implements Comparable<InFlight> {
+        final SessionPlanner.SessionWalk walk;
+        int queued;
+        /**
+         * The walk's next event time, copied here while it waits: the queue compares it some twenty times per
+         * event, and one field read is cheaper than two hops to the walk.
+         */
+        long nextMs;
 
-        Pending(SessionCursor cursor) {
-            this.cursor = cursor;
+        InFlight(SessionPlanner.SessionWalk walk) {
+            this.walk = walk;
+        }
+
+        void walkOn(PriorityQueue<InFlight> walking) {
+            nextMs = walk.timeMs();
+            walking.add(this);
+        }
+
+        @Override
+        public int compareTo(InFlight other) {
+            return Long.compare(nextMs, other.nextMs);
+        }
+
+        boolean isFinished() {
+            return walk.done() && queued == 0;
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.apache.kafka.connect.data.Struct;
 
 /**
- * Plans one session as a pure function of its {@link SessionCursor}: a new user's registration or a returning
+ * Plans sessions as a pure function of their {@link SessionCursor}: a new user's registration or a returning
  * user's visit, then sign-in, item views, cart additions, a check-out, and a sign-out unless abandoned.
  *
  * <p>The session's own random stream decides the journey; a second stream decides the imperfections, so turning
@@ -37,15 +37,15 @@ final class SessionPlanner {
         this.catalog = new Catalog(settings.seed());
     }
 
-    /** The session's events, in event-time order, and the cursor of the next session. */
-    PlannedSession plan(SessionCursor cursor) {
+    /** The walk through the session that {@code cursor} starts. */
+    SessionWalk start(SessionCursor cursor) {
         SplittableRandom random = Randoms.of(settings.seed(), settings.taskIndex(), SESSION_STREAM, cursor.index());
         long gapMs = Randoms.exponentialMs(random, settings.meanSessionGapMs());
         boolean newUser = cursor.usersBefore() == 0 || random.nextDouble() < settings.newUserShare();
         UserProfile user = newUser ? population.user(cursor.usersBefore()) : returningUser(cursor);
         SessionCursor next = new SessionCursor(cursor.index() + 1, cursor.startMs() + gapMs,
                 cursor.usersBefore() + (newUser ? 1 : 0));
-        return new PlannedSession(new Journey(cursor, user, random).walk(newUser), next);
+        return new SessionWalk(cursor, next, user, random, newUser);
     }
 
     /**
@@ -66,80 +66,165 @@ final class SessionPlanner {
         return candidate;
     }
 
-    /** A session's events and the cursor of the session after it. */
-    record PlannedSession(List<PlannedEvent> events, SessionCursor next) {
-    }
+    /**
+     * Walks one session forward in event time, one event at a time: a new user's registration, sign-in, item
+     * views with cart additions, a check-out, and a sign-out unless abandoned.
+     *
+     * <p>Each event is built only when the simulator is about to send it, so its objects are still in the
+     * processor's caches when the record is converted; a session planned whole leaves its later events to go cold
+     * while hundreds of other sessions send theirs. The walk draws from its random streams in the same order
+     * whatever the pace at which it is stepped, so the events are the same either way.
+     *
+     * <p>Once an event is built, the walk draws the time of the next one at once ({@link #timeMs()}): the
+     * simulator needs it to know that nothing of this session is due before then.
+     */
+    final class SessionWalk {
 
-    /** Walks one session forward in event time, collecting its events. */
-    private final class Journey {
+        private enum Step { REGISTRATION, SIGN_IN, ITEM_VIEW, ADD_TO_CART, CHECK_OUT, SIGN_OUT, DONE }
+
         private final SessionCursor cursor;
+        private final SessionCursor next;
         private final UserProfile user;
         private final SplittableRandom random;
         private final SplittableRandom imperfections;
         private final String sessionId;
-        private final List<PlannedEvent> events = new ArrayList<>();
-        private int eventCount;
+        private final String cartId;
+        private final double addChance;
+        private final double continueChance;
+        private final double checkOutChance;
+        /** The events of the last step: one, or two for a duplicate. */
+        private final List<PlannedEvent> stepped = new ArrayList<>(2);
+        private Step step;
         private long timeMs;
+        private int eventCount;
+        private int views;
+        private Catalog.Item viewed;
+        private long cartTotal;
+        private int cartUnits;
 
-        Journey(SessionCursor cursor, UserProfile user, SplittableRandom random) {
+        private SessionWalk(SessionCursor cursor, SessionCursor next, UserProfile user, SplittableRandom random,
+                            boolean newUser) {
             this.cursor = cursor;
+            this.next = next;
             this.user = user;
             this.random = random;
             this.imperfections = Randoms.of(settings.seed(), settings.taskIndex(), IMPERFECTION_STREAM,
                     cursor.index());
             this.sessionId = "s" + settings.taskIndex() + "-" + cursor.index();
+            this.cartId = "c" + settings.taskIndex() + "-" + cursor.index();
+            double eagerness = 0.5 + user.engagement();
+            this.addChance = Math.min(1.0, settings.addToCartProbability() * eagerness);
+            this.continueChance = 1.0 - 1.0 / settings.meanViewsPerSession();
+            this.checkOutChance = Math.min(1.0, settings.checkOutProbability() * eagerness);
+            this.step = newUser ? Step.REGISTRATION : Step.SIGN_IN;
             this.timeMs = cursor.startMs();
         }
 
-        List<PlannedEvent> walk(boolean newUser) {
-            if (newUser) {
-                add(EventType.USER_REGISTRATION)
-                        .put("age", user.age())
-                        .put("email_masked", user.emailInitial() + "***@" + user.emailDomain())
-                        .put("email_domain", user.emailDomain())
-                        .put("preferred_language", user.preferredLanguage())
-                        .put("country", user.country())
-                        .put("acquisition_channel", user.acquisitionChannel())
-                        .put("device", user.device());
-                after(20_000);
-            }
-            String device = random.nextDouble() < 0.8 ? user.device() : settings.profiles().devices().draw(random);
-            add(EventType.SIGN_IN).put("session_id", sessionId).put("device", device);
+        /** The session this walk goes through. */
+        SessionCursor cursor() {
+            return cursor;
+        }
 
-            String cartId = "c" + settings.taskIndex() + "-" + cursor.index();
-            double eagerness = 0.5 + user.engagement();
-            double addChance = Math.min(1.0, settings.addToCartProbability() * eagerness);
-            double continueChance = 1.0 - 1.0 / settings.meanViewsPerSession();
-            long cartTotal = 0;
-            int cartUnits = 0;
-            int views = 0;
-            do {
-                timeMs += Math.min(MAX_THINK_MS, Randoms.exponentialMs(random, 30_000));
-                Catalog.Item item = catalog.draw(random);
-                add(EventType.ITEM_VIEW).put("session_id", sessionId).put("item_id", item.id())
-                        .put("category", item.category()).put("price_cents", item.priceCents());
-                views++;
-                if (random.nextDouble() < addChance) {
-                    after(8_000);
+        /** The session that starts after this one. */
+        SessionCursor next() {
+            return next;
+        }
+
+        /** Whether every event of the session has been stepped through. */
+        boolean done() {
+            return step == Step.DONE;
+        }
+
+        /** The event time of the next event, before which none of this session's events is sent. */
+        long timeMs() {
+            return timeMs;
+        }
+
+        /**
+         * Builds the next event, then draws what comes after it.
+         *
+         * @return the event, twice for a duplicate; valid until the next step
+         */
+        List<PlannedEvent> step() {
+            stepped.clear();
+            switch (step) {
+                case REGISTRATION -> {
+                    add(EventType.USER_REGISTRATION)
+                            .put("age", user.age())
+                            .put("email_masked", user.emailInitial() + "***@" + user.emailDomain())
+                            .put("email_domain", user.emailDomain())
+                            .put("preferred_language", user.preferredLanguage())
+                            .put("country", user.country())
+                            .put("acquisition_channel", user.acquisitionChannel())
+                            .put("device", user.device());
+                    after(20_000);
+                    step = Step.SIGN_IN;
+                }
+                case SIGN_IN -> {
+                    String device = random.nextDouble() < 0.8 ? user.device()
+                            : settings.profiles().devices().draw(random);
+                    add(EventType.SIGN_IN).put("session_id", sessionId).put("device", device);
+                    nextView();
+                }
+                case ITEM_VIEW -> {
+                    viewed = catalog.draw(random);
+                    add(EventType.ITEM_VIEW).put("session_id", sessionId).put("item_id", viewed.id())
+                            .put("category", viewed.category()).put("price_cents", viewed.priceCents());
+                    views++;
+                    if (random.nextDouble() < addChance) {
+                        after(8_000);
+                        step = Step.ADD_TO_CART;
+                    } else {
+                        viewAgainOrMoveOn();
+                    }
+                }
+                case ADD_TO_CART -> {
                     int quantity = random.nextDouble() < 0.8 ? 1 : random.nextInt(2, 5);
                     add(EventType.ADD_TO_CART).put("session_id", sessionId).put("cart_id", cartId)
-                            .put("item_id", item.id()).put("quantity", quantity).put("price_cents", item.priceCents());
-                    cartTotal += quantity * item.priceCents();
+                            .put("item_id", viewed.id()).put("quantity", quantity)
+                            .put("price_cents", viewed.priceCents());
+                    cartTotal += quantity * viewed.priceCents();
                     cartUnits += quantity;
+                    viewAgainOrMoveOn();
                 }
-            } while (views < MAX_VIEWS && random.nextDouble() < continueChance);
-
-            if (cartUnits > 0 && random.nextDouble() < Math.min(1.0, settings.checkOutProbability() * eagerness)) {
-                after(45_000);
-                add(EventType.CHECK_OUT).put("session_id", sessionId).put("cart_id", cartId)
-                        .put("payment_method", PAYMENT_METHODS.draw(random)).put("item_count", cartUnits)
-                        .put("total_cents", cartTotal);
+                case CHECK_OUT -> {
+                    add(EventType.CHECK_OUT).put("session_id", sessionId).put("cart_id", cartId)
+                            .put("payment_method", PAYMENT_METHODS.draw(random)).put("item_count", cartUnits)
+                            .put("total_cents", cartTotal);
+                    signOutOrAbandon();
+                }
+                case SIGN_OUT -> {
+                    add(EventType.SIGN_OUT).put("session_id", sessionId);
+                    step = Step.DONE;
+                }
+                case DONE -> throw new IllegalStateException("session " + cursor.index() + " has no more events");
             }
+            return stepped;
+        }
+
+        private void nextView() {
+            timeMs += Math.min(MAX_THINK_MS, Randoms.exponentialMs(random, 30_000));
+            step = Step.ITEM_VIEW;
+        }
+
+        private void viewAgainOrMoveOn() {
+            if (views < MAX_VIEWS && random.nextDouble() < continueChance) {
+                nextView();
+            } else if (cartUnits > 0 && random.nextDouble() < checkOutChance) {
+                after(45_000);
+                step = Step.CHECK_OUT;
+            } else {
+                signOutOrAbandon();
+            }
+        }
+
+        private void signOutOrAbandon() {
             if (random.nextDouble() < settings.signOutProbability()) {
                 after(15_000);
-                add(EventType.SIGN_OUT).put("session_id", sessionId);
+                step = Step.SIGN_OUT;
+            } else {
+                step = Step.DONE;
             }
-            return events;
         }
 
         private void after(double meanMs) {
@@ -169,10 +254,10 @@ final class SessionPlanner {
                 malformed = true;
             }
             long sendMs = timeMs + delayMs;
-            events.add(new PlannedEvent(new Position(sendMs, cursor.index(), index, 0), type, user.userId(), timeMs,
+            stepped.add(new PlannedEvent(new Position(sendMs, cursor.index(), index, 0), type, user.userId(), timeMs,
                     value, malformed));
             if (duplicate) {
-                events.add(new PlannedEvent(new Position(sendMs, cursor.index(), index, 1), type, user.userId(),
+                stepped.add(new PlannedEvent(new Position(sendMs, cursor.index(), index, 1), type, user.userId(),
                         timeMs, value, false));
             }
             return value;
