@@ -11,9 +11,12 @@ final class Population {
     private static final long USER_STREAM = 0x5EED_0001L;
 
     private final JourneySettings settings;
+    /** The configured age bands, parsed once: a returning user's profile is rebuilt at every session. */
+    private final AgeBand[] ageBands;
 
     Population(JourneySettings settings) {
         this.settings = settings;
+        this.ageBands = settings.profiles().ageBands().values().stream().map(AgeBand::parse).toArray(AgeBand[]::new);
     }
 
     String userId(long userIndex) {
@@ -23,7 +26,7 @@ final class Population {
     UserProfile user(long userIndex) {
         SplittableRandom random = Randoms.of(settings.seed(), settings.taskIndex(), USER_STREAM, userIndex);
         ProfileDistributions profiles = settings.profiles();
-        AgeBand band = AgeBand.parse(profiles.ageBands().draw(random));
+        AgeBand band = ageBands[profiles.ageBands().drawPosition(random)];
         int age = random.nextInt(band.lowest(), band.highest() + 1);
         String domain = profiles.emailDomains().draw(random);
         char initial = (char) ('a' + random.nextInt(26));

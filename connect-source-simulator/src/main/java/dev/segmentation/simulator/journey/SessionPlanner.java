@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
-import org.apache.kafka.connect.data.Struct;
-
 /**
  * Plans sessions as a pure function of their {@link SessionCursor}: a new user's registration or a returning
  * user's visit, then sign-in, item views, cart additions, a check-out, and a sign-out unless abandoned.
@@ -232,9 +230,9 @@ final class SessionPlanner {
         }
 
         /** Adds an event at the current time and returns its value for the caller to fill. */
-        private Struct add(EventType type) {
+        private EventValues add(EventType type) {
             int index = eventCount++;
-            Struct value = new Struct(EventSchemas.of(type))
+            EventValues value = new EventValues(EventSchemas.of(type))
                     .put("event_id", eventId(index))
                     .put("user_id", user.userId())
                     .put("event_time", new Date(timeMs))
@@ -255,10 +253,10 @@ final class SessionPlanner {
             }
             long sendMs = timeMs + delayMs;
             stepped.add(new PlannedEvent(new Position(sendMs, cursor.index(), index, 0), type, user.userId(), timeMs,
-                    value, malformed));
+                    value.struct(), malformed));
             if (duplicate) {
                 stepped.add(new PlannedEvent(new Position(sendMs, cursor.index(), index, 1), type, user.userId(),
-                        timeMs, value, false));
+                        timeMs, value.struct(), false));
             }
             return value;
         }

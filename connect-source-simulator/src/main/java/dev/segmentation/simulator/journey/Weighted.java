@@ -70,13 +70,18 @@ public final class Weighted {
     }
 
     String draw(SplittableRandom random) {
+        return values.get(drawPosition(random));
+    }
+
+    /** Draws the position of a value rather than the value. */
+    int drawPosition(SplittableRandom random) {
         double u = random.nextDouble();
         for (int i = 0; i < cumulative.length - 1; i++) {
             if (u < cumulative[i]) {
-                return values.get(i);
+                return i;
             }
         }
-        return values.get(values.size() - 1);
+        return cumulative.length - 1;
     }
 
     /** The values as {@code value:weight} text, weights in percent; parses back to the same distribution. */
