@@ -146,6 +146,11 @@ final class BenchStack implements AutoCloseable {
         admin.deleteTopics(topics).all().get();
     }
 
+    /** The topics whose names start with {@code prefix}. */
+    List<String> topicsStartingWith(String prefix) throws InterruptedException, ExecutionException {
+        return admin.listTopics().names().get().stream().filter(name -> name.startsWith(prefix)).sorted().toList();
+    }
+
     JsonNode connect(String method, String path, Object body) throws IOException, InterruptedException {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));

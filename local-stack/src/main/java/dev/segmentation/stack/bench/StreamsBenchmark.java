@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the same span comes from {@code /proc}; the state stores are measured on disk after a clean shutdown, which
  * flushes RocksDB's memtables.
  *
- * <p>Run through {@code ./pipeline bench streams [--events N]}. Run directly, it also takes {@code --input RUN} to
- * reuse the topics of an earlier run (with that run's {@code --events}), {@code --app-properties k=v,k=v} to
- * override application settings and {@code --app-java-options "..."} (e.g. a flight recording).
+ * <p>A run deletes what it created on the stack when it ends: the application's topics and state directory,
+ * and the event topics it filled, unless asked to keep them. Otherwise every run would leave some hundreds of
+ * megabytes on the broker.
+ *
+ * <p>Run through {@code ./pipeline bench streams [--events N]}. Run directly, it also takes
+ * {@code --keep-input true} to keep the event topics, {@code --input RUN} to reuse those of an earlier run (with
+ * that run's {@code --events}), {@code --app-properties k=v,k=v} to override application settings and
+ * {@code --app-java-options "..."} (e.g. a flight recording).
  */
 public final class StreamsBenchmark {
 
@@ -53,46 +59,57 @@ public final class StreamsBenchmark {
         long events = Long.parseLong(options.getOrDefault("events", "1000000"));
         try (BenchStack stack = BenchStack.fromArgs(options)) {
             String run = options.get("input");
-            List<String> inputs = new ArrayList<>();
-            if (run == null) {
+            boolean ownInput = run == null;
+            if (ownInput) {
                 run = "bench" + System.currentTimeMillis();
-                inputs.addAll(BenchSimulator.topics(run));
-                stack.createTopics(inputs, BenchSimulator.PARTITIONS);
-                System.out.printf("Filling the event topics with %,d simulated events ...%n", events);
-                BenchSimulator.backfill(stack, run, events);
-            } else {
-                inputs.addAll(BenchSimulator.topics(run));
             }
-            System.out.println("Reading them with kafka-consumer-perf-test ...");
-            double perfRate = runConsumerPerfTest(stack, run, events);
-            System.out.println("Processing them with the segmentation application ...");
-            AppRun app = runApplication(stack, run, inputs, events, options);
-
-            System.out.printf("%nStreams benchmark: %,d events in 6 topics of %d partitions (input %s)%n", events,
-                    BenchSimulator.PARTITIONS, run);
-            System.out.printf("  %-50s %,12.0f events/s%n", "kafka-consumer-perf-test (baseline, read_committed)",
-                    perfRate);
-            System.out.printf("  %-50s %,12.0f events/s   (%,.1f s, RUNNING to last output committed)%n",
-                    "segmentation app (exactly_once_v2, all metrics)", app.eventsPerSecond(), app.seconds());
-            System.out.printf("  %-50s %12.2f   (target >= 0.30)%n", "ratio app / baseline",
-                    app.eventsPerSecond() / perfRate);
-            System.out.printf("  %-50s %,12.1f s   (%,.1f s with start-up and shutdown)%n", "app CPU time",
-                    app.cpuSeconds(), app.totalCpuSeconds());
-            System.out.printf("  %-50s %s%n", "app CPU time by thread", seconds(app.cpuByThread()));
-            System.out.printf("  %-50s %,12.0f events/s   (target >= 50,000; ratio %.2f)%n",
-                    "app events per CPU second", app.eventsPerCpuSecond(), app.eventsPerCpuSecond() / 50_000);
-            System.out.printf("  %-50s %,12.0f events/s%n", "app events per CPU second of its stream threads",
-                    events / app.cpuByThread().get(ProcessCpu.APP));
-            System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app state stores on disk (RocksDB, after close)",
-                    app.stateBytes() / 1048576.0, mib(app.storeBytes()));
-            System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app store changelogs on the broker, at the end",
-                    app.changelogBytes().values().stream().mapToLong(Long::longValue).sum() / 1048576.0,
-                    mib(app.changelogBytes()));
-            System.out.printf("  %-50s %s%n", "output rows per topic", app.outputRows());
-            System.out.printf("  %-50s %.0f%% of %d cores busy, load average %s -> %s%n", "machine during the app run",
-                    app.machineBusy() * 100, Runtime.getRuntime().availableProcessors(), app.loadBefore(),
-                    app.loadAfter());
+            List<String> inputs = BenchSimulator.topics(run);
+            try {
+                if (ownInput) {
+                    stack.createTopics(inputs, BenchSimulator.PARTITIONS);
+                    System.out.printf("Filling the event topics with %,d simulated events ...%n", events);
+                    BenchSimulator.backfill(stack, run, events);
+                }
+                compare(stack, run, inputs, events, options);
+            } finally {
+                if (ownInput && !Boolean.parseBoolean(options.get("keep-input"))) {
+                    stack.deleteTopics(inputs);
+                }
+            }
         }
+    }
+
+    private static void compare(BenchStack stack, String run, List<String> inputs, long events,
+                                Map<String, String> options) throws Exception {
+        System.out.println("Reading them with kafka-consumer-perf-test ...");
+        double perfRate = runConsumerPerfTest(stack, run, events);
+        System.out.println("Processing them with the segmentation application ...");
+        AppRun app = runApplication(stack, run, inputs, events, options);
+
+        System.out.printf("%nStreams benchmark: %,d events in 6 topics of %d partitions (input %s)%n", events,
+                BenchSimulator.PARTITIONS, run);
+        System.out.printf("  %-50s %,12.0f events/s%n", "kafka-consumer-perf-test (baseline, read_committed)",
+                perfRate);
+        System.out.printf("  %-50s %,12.0f events/s   (%,.1f s, RUNNING to last output committed)%n",
+                "segmentation app (exactly_once_v2, all metrics)", app.eventsPerSecond(), app.seconds());
+        System.out.printf("  %-50s %12.2f   (target >= 0.30)%n", "ratio app / baseline",
+                app.eventsPerSecond() / perfRate);
+        System.out.printf("  %-50s %,12.1f s   (%,.1f s with start-up and shutdown)%n", "app CPU time",
+                app.cpuSeconds(), app.totalCpuSeconds());
+        System.out.printf("  %-50s %s%n", "app CPU time by thread", seconds(app.cpuByThread()));
+        System.out.printf("  %-50s %,12.0f events/s   (target >= 50,000; ratio %.2f)%n",
+                "app events per CPU second", app.eventsPerCpuSecond(), app.eventsPerCpuSecond() / 50_000);
+        System.out.printf("  %-50s %,12.0f events/s%n", "app events per CPU second of its stream threads",
+                events / app.cpuByThread().get(ProcessCpu.APP));
+        System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app state stores on disk (RocksDB, after close)",
+                app.stateBytes() / 1048576.0, mib(app.storeBytes()));
+        System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app store changelogs on the broker, at the end",
+                app.changelogBytes().values().stream().mapToLong(Long::longValue).sum() / 1048576.0,
+                mib(app.changelogBytes()));
+        System.out.printf("  %-50s %s%n", "output rows per topic", app.outputRows());
+        System.out.printf("  %-50s %.0f%% of %d cores busy, load average %s -> %s%n", "machine during the app run",
+                app.machineBusy() * 100, Runtime.getRuntime().availableProcessors(), app.loadBefore(),
+                app.loadAfter());
     }
 
     private static double runConsumerPerfTest(BenchStack stack, String run, long events) throws Exception {
@@ -192,6 +209,11 @@ public final class StreamsBenchmark {
                     outputRows(stack, outputs, appId), busy, loadBefore, loadAfter);
         } finally {
             process.destroyForcibly();
+            process.waitFor();
+            List<String> appTopics = new ArrayList<>(stack.topicsStartingWith(appId + "-"));
+            appTopics.addAll(stack.topicsStartingWith(appId + "."));
+            stack.deleteTopics(appTopics);
+            deleteDirectory(stateDir);
         }
     }
 
@@ -303,6 +325,14 @@ public final class StreamsBenchmark {
     private static String loadAverage() throws IOException {
         String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return fields[0];
+    }
+
+    private static void deleteDirectory(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     private static long directorySize(Path dir) throws IOException {
