@@ -166,7 +166,8 @@ BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark",
               "streams": "dev.segmentation.stack.bench.StreamsBenchmark"}
 
 
-def bench(which: str, events: int | None, rounds: int | None = None, warmup_rounds: int | None = None) -> int:
+def bench(which: str, events: int | None, rounds: int | None = None, warmup_rounds: int | None = None,
+          tasks: int | None = None) -> int:
     """Starts the stack if needed and runs a benchmark against it, baseline and ours in the same run."""
     settings = up()
     busy = connect_api.connectors(settings.connect_url)
@@ -183,7 +184,8 @@ def bench(which: str, events: int | None, rounds: int | None = None, warmup_roun
                               "--app-classpath", ":".join(components.module_classpath("connect-smt-window")),
                               *(["--events", str(events)] if events else []),
                               *(["--rounds", str(rounds)] if rounds else []),
-                              *(["--warmup-rounds", str(warmup_rounds)] if warmup_rounds is not None else []))
+                              *(["--warmup-rounds", str(warmup_rounds)] if warmup_rounds is not None else []),
+                              *(["--tasks", str(tasks)] if tasks else []))
     say(f"Running the {which} benchmark" + (f" with {events:,} events" if events else "") + " ...")
     return subprocess.run(command).returncode
 
@@ -218,6 +220,8 @@ def main(argv: list[str]) -> int:
                                                          "(default 3)")
     bench_parser.add_argument("--warmup-rounds", type=int, help="simulator: unmeasured rounds first, while the "
                                                                 "worker compiles (default 2)")
+    bench_parser.add_argument("--tasks", type=int, help="simulator: tasks of the simulator, each sending its share "
+                                                        "of the events (default 1)")
     args = parser.parse_args(argv)
     try:
         if args.command == "up":
@@ -235,7 +239,7 @@ def main(argv: list[str]) -> int:
         elif args.command == "docs":
             return docs()
         elif args.command == "bench":
-            return bench(args.which, args.events, args.rounds, args.warmup_rounds)
+            return bench(args.which, args.events, args.rounds, args.warmup_rounds, args.tasks)
         return 0
     except StackError as error:
         print(f"pipeline: {error}", file=sys.stderr)

@@ -1,6 +1,7 @@
 package dev.segmentation.stack.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ final class BenchSimulator {
      * must exist, and returns the rate, timed from the first committed offset to the last.
      */
     static double backfill(BenchStack stack, String run, long events) throws Exception {
-        return backfill(stack, run, events, 0, Map.of()).overall();
+        return backfill(stack, run, events, 1, 0, Map.of()).overall();
     }
 
     /** Events per second over a whole run, and over the part of it after the warm-up. */
@@ -46,16 +47,17 @@ final class BenchSimulator {
     }
 
     /**
-     * As {@link #backfill(BenchStack, String, long)}, with the given settings for the task's producer on top of
-     * the worker's own (as {@code producer.override.*}, which the stack's worker allows), and also timing the run
+     * As {@link #backfill(BenchStack, String, long)}, with {@code tasks} tasks that each send their share of the
+     * events (a whole number of them), the given settings for the tasks' producers on top of the worker's own (as {@code producer.override.*}, which the stack's worker allows), and also timing the run
      * from the moment {@code warmup} events have landed, as the perf tool's {@code --warmup-records} does.
      */
-    static Rates backfill(BenchStack stack, String run, long events, long warmup, Map<String, String> producerSettings)
-            throws Exception {
+    static Rates backfill(BenchStack stack, String run, long events, int tasks, long warmup,
+                          Map<String, String> producerSettings) throws Exception {
         String name = run + "-simulator";
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "dev.segmentation.simulator.UserEventSourceConnector");
-        config.put("tasks.max", "1");
+        // Each task sends max.events of its own slice of the users.
+        config.put("tasks.max", Integer.toString(tasks));
         for (EventType type : EventType.values()) {
             config.put(UserEventSourceConnectorConfig.topicConfig(type), topic(run, type));
         }
@@ -63,7 +65,7 @@ final class BenchSimulator {
         config.put("clock", "backfill");
         config.put("clock.start", "2026-01-01T00:00:00Z");
         config.put("clock.end", "2030-01-01T00:00:00Z");
-        config.put("max.events", Long.toString(events));
+        config.put("max.events", Long.toString(events / tasks));
         config.put("batch.size", "10000");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", DirectAvroConverter.class.getName());
@@ -99,7 +101,7 @@ final class BenchSimulator {
                 if (written >= events) {
                     Rates rates = new Rates((written - firstCount) / ((now - firstNanos) / 1e9),
                             (written - warmCount) / ((now - warmNanos) / 1e9));
-                    awaitAllSent(stack, name, events);
+                    awaitAllSent(stack, name, events, tasks);
                     return rates;
                 }
                 Thread.sleep(pollIntervalMs(events - written, written - firstCount, now - firstNanos));
@@ -123,14 +125,17 @@ final class BenchSimulator {
         return Math.max(5, Math.min(250, (long) (remainingMs / 4)));
     }
 
-    /** Checks, from the connector's own offsets, that it sent exactly the events asked for. */
-    private static void awaitAllSent(BenchStack stack, String name, long events) throws Exception {
+    /** Checks, from the connector's own offsets (one per task), that it sent exactly the events asked for. */
+    private static void awaitAllSent(BenchStack stack, String name, long events, int tasks) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode offset = lastOffset(stack, name);
-            if (offset != null && offset.path("watermark.sent").asBoolean()) {
-                if (offset.path("events.sent").asLong() != events) {
-                    throw new IllegalStateException("the simulator sent " + offset.path("events.sent") + " events");
+            List<JsonNode> offsets = new ArrayList<>();
+            stack.connect("GET", "/connectors/" + name + "/offsets", null).path("offsets")
+                    .forEach(entry -> offsets.add(entry.path("offset")));
+            if (offsets.size() == tasks && offsets.stream().allMatch(offset -> offset.path("watermark.sent").asBoolean())) {
+                long sent = offsets.stream().mapToLong(offset -> offset.path("events.sent").asLong()).sum();
+                if (sent != events) {
+                    throw new IllegalStateException("the simulator sent " + sent + " events");
                 }
                 return;
             }
@@ -138,12 +143,4 @@ final class BenchSimulator {
         }
         throw new IllegalStateException("the simulator did not finish its " + events + " events");
     }
-
-    private static JsonNode lastOffset(BenchStack stack, String name) throws Exception {
-        for (JsonNode entry : stack.connect("GET", "/connectors/" + name + "/offsets", null).path("offsets")) {
-            return entry.path("offset");
-        }
-        return null;
-    }
-
 }

@@ -17,8 +17,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Compares the simulator source connector with Kafka's {@code kafka-producer-perf-test} on the running local
- * stack, in one run: the simulator backfills a fixed number of events (one task, Avro through the registry,
- * exactly-once), then the perf tool produces the same number of records of the same average size (key plus
+ * stack, in one run: the simulator backfills a fixed number of events (one task unless {@code --tasks N}, Avro
+ * through the registry, exactly-once), then the perf tool produces the same number of records of the same average size (key plus
  * value) to a topic with as many partitions. Both sides commit a transaction at the same interval and share the
  * producer settings of {@link #producerSettings()}. Prints what each side does, its events/s over the whole run
  * and after a warm-up of the first fifth of the events (the perf tool's {@code --warmup-records}; change it with
@@ -66,11 +66,15 @@ public final class SimulatorBenchmark {
         // long-running worker pays that once. So the comparison first runs unmeasured rounds, and prints them.
         int warmupRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "2"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        int tasks = Integer.parseInt(options.getOrDefault("tasks", "1"));
+        if (tasks < 1 || events % tasks != 0) {
+            throw new IllegalArgumentException("--tasks must be at least 1 and divide --events (" + events + ")");
+        }
         Map<String, String> producer = producerSettings();
         List<Round> measured = new ArrayList<>();
         try (BenchStack stack = BenchStack.fromArgs(options)) {
             for (int round = 1; round <= warmupRounds + rounds; round++) {
-                Round result = runRound(stack, events, warmup, producer);
+                Round result = runRound(stack, events, tasks, warmup, producer);
                 boolean counted = round > warmupRounds;
                 if (counted) {
                     measured.add(result);
@@ -84,7 +88,7 @@ public final class SimulatorBenchmark {
                         result.steadyRatio());
             }
         }
-        print(measured, events, warmup, producer);
+        print(measured, events, tasks, warmup, producer);
     }
 
     /** What one round measured: each side's rates and the simulator's mean record size. */
@@ -98,15 +102,15 @@ public final class SimulatorBenchmark {
         }
     }
 
-    private static Round runRound(BenchStack stack, long events, long warmup, Map<String, String> producer)
-            throws Exception {
+    private static Round runRound(BenchStack stack, long events, int tasks, long warmup,
+                                  Map<String, String> producer) throws Exception {
         String run = "bench" + System.currentTimeMillis();
         List<String> topics = new ArrayList<>(BenchSimulator.topics(run));
         String perfTopic = run + ".perf";
         stack.createTopics(topics, BenchSimulator.PARTITIONS);
         stack.createTopics(List.of(perfTopic), BenchSimulator.PARTITIONS);
         try {
-            BenchSimulator.Rates simulator = BenchSimulator.backfill(stack, run, events, warmup, producer);
+            BenchSimulator.Rates simulator = BenchSimulator.backfill(stack, run, events, tasks, warmup, producer);
             double recordBytes = averageRecordBytes(stack, topics);
             BenchSimulator.Rates perf = runPerfTest(stack, run, perfTopic, events, warmup,
                     (int) Math.round(recordBytes), producer);
@@ -117,7 +121,7 @@ public final class SimulatorBenchmark {
         }
     }
 
-    private static void print(List<Round> rounds, long events, long warmup, Map<String, String> producer) {
+    private static void print(List<Round> rounds, long events, int tasks, long warmup, Map<String, String> producer) {
         System.out.printf("%nSimulator benchmark: %,d events, %.0f bytes per record (key and value); "
                 + "steady state after the first %,d; median of %d measured rounds%n", events,
                 median(rounds, Round::recordBytes), warmup, rounds.size());
@@ -130,7 +134,7 @@ public final class SimulatorBenchmark {
                 + "-byte values, no key, 1 topic of " + BenchSimulator.PARTITIONS + " partitions");
         System.out.printf("  %-36s %,14.0f %,14.0f%n", "simulator", median(rounds, round -> round.simulator().overall()),
                 median(rounds, round -> round.simulator().steady()));
-        System.out.printf("    %s%n", "1 task, backfill clock, Avro values through the registry (DirectAvroConverter), "
+        System.out.printf("    %s%n", tasks + (tasks == 1 ? " task" : " tasks") + ", backfill clock, Avro values through the registry (DirectAvroConverter), "
                 + "string keys, exactly-once source (KIP-618), 6 topics of " + BenchSimulator.PARTITIONS
                 + " partitions");
         // The median of each round's own ratio: the two sides of a round ran minutes apart on the same machine.
