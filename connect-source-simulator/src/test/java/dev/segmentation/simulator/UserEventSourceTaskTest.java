@@ -1,6 +1,7 @@
 package dev.segmentation.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,5 +167,19 @@ class UserEventSourceTaskTest {
         // The next event is hours away; only stop() can have ended this poll before its one-second cap.
         assertThat((System.nanoTime() - began) / 1_000_000).isLessThan(UserEventSourceTask.MAX_WAIT_MS);
         stopper.join();
+    }
+
+    @Test
+    void anInterruptedWaitReachesTheWorker() throws InterruptedException {
+        UserEventSourceTask task = new UserEventSourceTask();
+        task.initialize(new FakeSourceTaskContext());
+        task.start(config("clock", "realtime", "registrations.per.hour", "0.001", "clock.start", ""));
+        task.poll(); // the first event is due at once; the next is hours away, so the next poll waits
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(task::poll).isInstanceOf(InterruptedException.class);
+        } finally {
+            Thread.interrupted();
+        }
     }
 }
