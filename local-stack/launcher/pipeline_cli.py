@@ -182,6 +182,7 @@ def bench(which: str, events: int | None, rounds: int | None = None, warmup_roun
                               "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,
                               "--registry", settings.registry_url, "--tools-classpath", ":".join(tools),
                               "--app-classpath", ":".join(components.module_classpath("connect-smt-window")),
+                              "--app-java-options", " ".join(components.STREAMS_TUNING),
                               *(["--events", str(events)] if events else []),
                               *(["--rounds", str(rounds)] if rounds else []),
                               *(["--warmup-rounds", str(warmup_rounds)] if warmup_rounds is not None else []),

@@ -41,7 +41,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Run through {@code ./pipeline bench streams [--events N]}. Run directly, it also takes
  * {@code --keep-input true} to keep the event topics, {@code --input RUN} to reuse those of an earlier run (with
  * that run's {@code --events}), {@code --app-properties k=v,k=v} to override application settings and
- * {@code --app-java-options "..."} (e.g. a flight recording).
+ * {@code --app-java-options "..."}: {@code ./pipeline} passes those the local stack runs the application with, and
+ * a flight recording can be added there.
  */
 public final class StreamsBenchmark {
 
@@ -160,11 +161,12 @@ public final class StreamsBenchmark {
             props.store(out, "segmentation benchmark");
         }
         Path log = stateDir.resolveSibling(appId + ".log");
-        System.out.printf("  application %s, settings %s, log %s%n", appId, file, log);
+        String javaOptions = options.getOrDefault("app-java-options", "");
+        System.out.printf("  application %s, JVM options [%s], settings %s, log %s%n", appId, javaOptions.trim(), file,
+                log);
 
         Map<TopicPartition, Long> inputEnds = stableEnds(stack, inputs, BenchSimulator.PARTITIONS);
         List<String> command = new ArrayList<>(List.of(BenchStack.javaBinary(), "-Xmx1g", "-Duser.timezone=UTC"));
-        String javaOptions = options.getOrDefault("app-java-options", "");
         if (!javaOptions.isBlank()) {
             command.addAll(List.of(javaOptions.trim().split("\\s+")));
         }
