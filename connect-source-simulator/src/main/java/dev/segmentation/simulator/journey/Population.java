@@ -1,5 +1,6 @@
 package dev.segmentation.simulator.journey;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -12,11 +13,11 @@ final class Population {
 
     private final JourneySettings settings;
     /** The configured age bands, parsed once: a returning user's profile is rebuilt at every session. */
-    private final AgeBand[] ageBands;
+    private final List<AgeBand> ageBands;
 
     Population(JourneySettings settings) {
         this.settings = settings;
-        this.ageBands = settings.profiles().ageBands().values().stream().map(AgeBand::parse).toArray(AgeBand[]::new);
+        this.ageBands = settings.profiles().ageBandRanges();
     }
 
     String userId(long userIndex) {
@@ -26,7 +27,7 @@ final class Population {
     UserProfile user(long userIndex) {
         SplittableRandom random = Randoms.of(settings.seed(), settings.taskIndex(), USER_STREAM, userIndex);
         ProfileDistributions profiles = settings.profiles();
-        AgeBand band = ageBands[profiles.ageBands().drawPosition(random)];
+        AgeBand band = ageBands.get(profiles.ageBands().drawPosition(random));
         int age = random.nextInt(band.lowest(), band.highest() + 1);
         String domain = profiles.emailDomains().draw(random);
         char initial = (char) ('a' + random.nextInt(26));
