@@ -48,8 +48,9 @@ final class BenchSimulator {
 
     /**
      * As {@link #backfill(BenchStack, String, long)}, with {@code tasks} tasks that each send their share of the
-     * events (a whole number of them), the given settings for the tasks' producers on top of the worker's own (as {@code producer.override.*}, which the stack's worker allows), and also timing the run
-     * from the moment {@code warmup} events have landed, as the perf tool's {@code --warmup-records} does.
+     * events (a whole number of them), the given settings for the tasks' producers on top of the worker's own (as
+     * {@code producer.override.*}, which the stack's worker allows), and also timing the run from the moment
+     * {@code warmup} events have landed, as the perf tool's {@code --warmup-records} does.
      */
     static Rates backfill(BenchStack stack, String run, long events, int tasks, long warmup,
                           Map<String, String> producerSettings) throws Exception {
@@ -132,7 +133,8 @@ final class BenchSimulator {
             List<JsonNode> offsets = new ArrayList<>();
             stack.connect("GET", "/connectors/" + name + "/offsets", null).path("offsets")
                     .forEach(entry -> offsets.add(entry.path("offset")));
-            if (offsets.size() == tasks && offsets.stream().allMatch(offset -> offset.path("watermark.sent").asBoolean())) {
+            boolean allFinished = offsets.stream().allMatch(offset -> offset.path("watermark.sent").asBoolean());
+            if (offsets.size() == tasks && allFinished) {
                 long sent = offsets.stream().mapToLong(offset -> offset.path("events.sent").asLong()).sum();
                 if (sent != events) {
                     throw new IllegalStateException("the simulator sent " + sent + " events");

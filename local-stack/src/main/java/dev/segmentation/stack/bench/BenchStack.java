@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -146,9 +147,10 @@ final class BenchStack implements AutoCloseable {
         admin.deleteTopics(topics).all().get();
     }
 
-    /** The topics whose names start with {@code prefix}. */
-    List<String> topicsStartingWith(String prefix) throws InterruptedException, ExecutionException {
-        return admin.listTopics().names().get().stream().filter(name -> name.startsWith(prefix)).sorted().toList();
+    /** The topics whose names start with any of {@code prefixes}. */
+    List<String> topicsStartingWith(String... prefixes) throws InterruptedException, ExecutionException {
+        return admin.listTopics().names().get().stream()
+                .filter(name -> Arrays.stream(prefixes).anyMatch(name::startsWith)).sorted().toList();
     }
 
     JsonNode connect(String method, String path, Object body) throws IOException, InterruptedException {

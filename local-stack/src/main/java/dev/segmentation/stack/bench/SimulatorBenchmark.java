@@ -18,11 +18,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Compares the simulator source connector with Kafka's {@code kafka-producer-perf-test} on the running local
  * stack, in one run: the simulator backfills a fixed number of events (one task unless {@code --tasks N}, Avro
- * through the registry, exactly-once), then the perf tool produces the same number of records of the same average size (key plus
- * value) to a topic with as many partitions. Both sides commit a transaction at the same interval and share the
- * producer settings of {@link #producerSettings()}. Prints what each side does, its events/s over the whole run
- * and after a warm-up of the first fifth of the events (the perf tool's {@code --warmup-records}; change it with
- * {@code --warmup N}), and the ratios. The comparison first runs twice unmeasured ({@code --warmup-rounds N}), so
+ * through the registry, exactly-once), then the perf tool produces the same number of records of the same average
+ * size (key plus value) to a topic with as many partitions. Both sides commit a transaction at the same interval
+ * and share the producer settings of {@link #producerSettings()}. Prints what each side does, its events/s over
+ * the whole run and after a warm-up of the first fifth of the events (the perf tool's {@code --warmup-records};
+ * change it with {@code --warmup N}), and the ratios. The comparison first runs twice unmeasured ({@code --warmup-rounds N}), so
  * that the worker is not measured while it compiles, then three times ({@code --rounds N}); it reports the median of
  * each figure, because the perf tool's own rate swings by a quarter from run to run on a small machine.
  *
@@ -134,9 +134,9 @@ public final class SimulatorBenchmark {
                 + "-byte values, no key, 1 topic of " + BenchSimulator.PARTITIONS + " partitions");
         System.out.printf("  %-36s %,14.0f %,14.0f%n", "simulator", median(rounds, round -> round.simulator().overall()),
                 median(rounds, round -> round.simulator().steady()));
-        System.out.printf("    %s%n", tasks + (tasks == 1 ? " task" : " tasks") + ", backfill clock, Avro values through the registry (DirectAvroConverter), "
-                + "string keys, exactly-once source (KIP-618), 6 topics of " + BenchSimulator.PARTITIONS
-                + " partitions");
+        System.out.printf("    %s%n", tasks + (tasks == 1 ? " task" : " tasks") + ", backfill clock, Avro values "
+                + "through the registry (DirectAvroConverter), string keys, exactly-once source (KIP-618), 6 topics of "
+                + BenchSimulator.PARTITIONS + " partitions");
         // The median of each round's own ratio: the two sides of a round ran minutes apart on the same machine.
         System.out.printf("  %-36s %14.2f %14.2f   (target >= 0.50)%n", "ratio simulator / baseline",
                 median(rounds, Round::overallRatio), median(rounds, Round::steadyRatio));

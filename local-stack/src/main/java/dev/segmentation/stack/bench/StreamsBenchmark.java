@@ -212,9 +212,8 @@ public final class StreamsBenchmark {
         } finally {
             process.destroyForcibly();
             process.waitFor();
-            List<String> appTopics = new ArrayList<>(stack.topicsStartingWith(appId + "-"));
-            appTopics.addAll(stack.topicsStartingWith(appId + "."));
-            stack.deleteTopics(appTopics);
+            // Internal topics are named <appId>-..., this run's own <appId>.out... and <appId>.dead_letter.
+            stack.deleteTopics(stack.topicsStartingWith(appId + "-", appId + "."));
             deleteDirectory(stateDir);
         }
     }
