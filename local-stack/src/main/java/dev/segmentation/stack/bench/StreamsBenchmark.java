@@ -1,5 +1,6 @@
 package dev.segmentation.stack.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -27,6 +28,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * perf tool reads them all (read-committed), then the application processes them from the start with
  * exactly_once_v2 and every metric, in its own JVM and with the settings of
  * {@code connector-configs/segmentation-streams.properties}.
+ *
+ * <p>Between the two, the application's intake runs alone over the same input with the same settings
+ * ({@link IntakeFloorApp}): Kafka Streams reading with exactly_once_v2 and decoding every event, and nothing else.
+ * It is the floor no stage can go below, and shows how much of the gap to the perf tool is Kafka Streams' own.
  *
  * <p>Events are the six topics' records, watermarks aside. The application's time runs from its switch to RUNNING
  * (its first fetch follows at once) until the offsets it has committed cover every input record and every record
@@ -84,13 +89,18 @@ public final class StreamsBenchmark {
                                 Map<String, String> options) throws Exception {
         System.out.println("Reading them with kafka-consumer-perf-test ...");
         double perfRate = runConsumerPerfTest(stack, run, events);
+        System.out.println("Reading them with the application's intake alone (the floor) ...");
+        AppRun floor = runApplication(stack, run, inputs, events, options, Subject.INTAKE_FLOOR);
         System.out.println("Processing them with the segmentation application ...");
-        AppRun app = runApplication(stack, run, inputs, events, options);
+        AppRun app = runApplication(stack, run, inputs, events, options, Subject.APPLICATION);
 
         System.out.printf("%nStreams benchmark: %,d events in 6 topics of %d partitions (input %s)%n", events,
                 BenchSimulator.PARTITIONS, run);
         System.out.printf("  %-50s %,12.0f events/s%n", "kafka-consumer-perf-test (baseline, read_committed)",
                 perfRate);
+        System.out.printf("  %-50s %,12.0f events/s   (ratio %.2f; %,.0f events per CPU second)%n",
+                "floor: the app's intake alone (exactly_once_v2)", floor.eventsPerSecond(),
+                floor.eventsPerSecond() / perfRate, floor.eventsPerCpuSecond());
         System.out.printf("  %-50s %,12.0f events/s   (%,.1f s, RUNNING to last output committed)%n",
                 "segmentation app (exactly_once_v2, all metrics)", app.eventsPerSecond(), app.seconds());
         System.out.printf("  %-50s %12.2f   (target >= 0.30)%n", "ratio app / baseline",
@@ -123,9 +133,9 @@ public final class StreamsBenchmark {
         return events / (Double.parseDouble(columns[7]) / 1000);
     }
 
-    /** Starts the application as its own process on the benchmark's topics and waits until it has read them all. */
+    /** Starts the subject as its own process on the benchmark's topics and waits until it has read them all. */
     private static AppRun runApplication(BenchStack stack, String run, List<String> inputs, long events,
-                                         Map<String, String> options) throws Exception {
+                                         Map<String, String> options, Subject subject) throws Exception {
         String appId = run + "-app" + System.currentTimeMillis() % 100_000;
         Path stateDir = Files.createTempDirectory("segmentation-bench-state");
         Properties props = shippedConfig(options.get("streams-config"));
@@ -147,6 +157,10 @@ public final class StreamsBenchmark {
         }
         props.put("segmentation.topic.dead.letter", appId + ".dead_letter");
         outputs.add(appId + ".dead_letter");
+        if (subject == Subject.INTAKE_FLOOR) {
+            // The floor writes nothing, and creates none of the application's topics.
+            outputs.clear();
+        }
         for (String setting : options.getOrDefault("app-properties", "").split(",")) {
             if (!setting.isBlank()) {
                 String[] keyValue = setting.split("=", 2);
@@ -170,7 +184,7 @@ public final class StreamsBenchmark {
         if (!javaOptions.isBlank()) {
             command.addAll(List.of(javaOptions.trim().split("\\s+")));
         }
-        command.addAll(List.of("-cp", options.get("app-classpath"), "dev.segmentation.window.SegmentationApp",
+        command.addAll(List.of("-cp", subject.classpath(options.get("app-classpath")), subject.mainClass,
                 file.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
@@ -191,11 +205,13 @@ public final class StreamsBenchmark {
                 check(process, deadline, log);
                 Thread.sleep(200);
             }
-            Map<TopicPartition, Long> repartitionEnds = stableEnds(stack, List.of(appId + REPARTITION),
-                    BenchSimulator.PARTITIONS);
-            while (!covered(stack, appId, repartitionEnds)) {
-                check(process, deadline, log);
-                Thread.sleep(200);
+            if (subject == Subject.APPLICATION) {
+                Map<TopicPartition, Long> repartitionEnds = stableEnds(stack, List.of(appId + REPARTITION),
+                        BenchSimulator.PARTITIONS);
+                while (!covered(stack, appId, repartitionEnds)) {
+                    check(process, deadline, log);
+                    Thread.sleep(200);
+                }
             }
             long endNanos = System.nanoTime();
             double cpu = ProcessCpu.seconds(process.pid()) - startCpu;
@@ -386,6 +402,27 @@ public final class StreamsBenchmark {
         sizes.forEach((store, bytes) -> out.append(out.length() == 0 ? "" : ", ").append(store)
                 .append(String.format(" %.1f", bytes / 1048576.0)));
         return out.toString();
+    }
+
+    /** What runs against the perf tool: the application, and its intake alone as the floor under it. */
+    private enum Subject {
+        APPLICATION("dev.segmentation.window.SegmentationApp"),
+        INTAKE_FLOOR(IntakeFloorApp.class.getName());
+
+        final String mainClass;
+
+        Subject(String mainClass) {
+            this.mainClass = mainClass;
+        }
+
+        /** The floor's class is the benchmark's own, beside the application's classes. */
+        String classpath(String appClasspath) throws URISyntaxException {
+            if (this == APPLICATION) {
+                return appClasspath;
+            }
+            return appClasspath + File.pathSeparator
+                    + Path.of(IntakeFloorApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        }
     }
 
     private record AppRun(double eventsPerSecond, double seconds, double cpuSeconds, double totalCpuSeconds,
