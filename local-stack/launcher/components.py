@@ -252,6 +252,7 @@ class Postgres(Component):
 # The JIT compilers took a third of the Streams application's CPU over a 1M-event benchmark, compiling Kafka Streams'
 # deep call paths at every tier. With C2 alone they took 14 s instead of 37-39 s, and the stream thread as long.
 STREAMS_TUNING = ("-XX:+UseG1GC", "-XX:-TieredCompilation")
+STREAMS_HEAP = "512m"
 
 
 class StreamsApp(Component):
@@ -264,7 +265,7 @@ class StreamsApp(Component):
         # The log is appended to across restarts: only what this start writes tells whether it is running.
         self.log_start = self.process.log_file.stat().st_size if self.process.log_file.exists() else 0
         properties = REPO / "connector-configs" / "segmentation-streams.properties"
-        self.process.start(java("512m", module_classpath("connect-smt-window"),
+        self.process.start(java(STREAMS_HEAP, module_classpath("connect-smt-window"),
                                 "dev.segmentation.window.SegmentationApp", str(properties), tuning=STREAMS_TUNING),
                            env=self.settings.service_env())
 

@@ -46,8 +46,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Run through {@code ./pipeline bench streams [--events N]}. Run directly, it also takes
  * {@code --keep-input true} to keep the event topics, {@code --input RUN} to reuse those of an earlier run (with
  * that run's {@code --events}), {@code --app-properties k=v,k=v} to override application settings and
- * {@code --app-java-options "..."}: {@code ./pipeline} passes those the local stack runs the application with, and
- * a flight recording can be added there.
+ * {@code --app-java-options "..."}: {@code ./pipeline} passes those the local stack runs the application with, heap
+ * included (without an {@code -Xmx} there, the application gets 1 GiB), and a flight recording can be added there.
  */
 public final class StreamsBenchmark {
 
@@ -180,7 +180,10 @@ public final class StreamsBenchmark {
                 log);
 
         Map<TopicPartition, Long> inputEnds = stableEnds(stack, inputs, BenchSimulator.PARTITIONS);
-        List<String> command = new ArrayList<>(List.of(BenchStack.javaBinary(), "-Xmx1g", "-Duser.timezone=UTC"));
+        List<String> command = new ArrayList<>(List.of(BenchStack.javaBinary(), "-Duser.timezone=UTC"));
+        if (!javaOptions.contains("-Xmx")) {
+            command.add("-Xmx1g");
+        }
         if (!javaOptions.isBlank()) {
             command.addAll(List.of(javaOptions.trim().split("\\s+")));
         }
