@@ -112,6 +112,8 @@ public final class StreamsBenchmark {
                 "app events per CPU second", app.eventsPerCpuSecond(), app.eventsPerCpuSecond() / 50_000);
         System.out.printf("  %-50s %,12.0f events/s%n", "app events per CPU second of its stream threads",
                 events / app.cpuByThread().get(ProcessCpu.APP));
+        System.out.printf("  %-50s %,12d   (%.2f per event)%n", "app records from the per-user to the window stage",
+                app.betweenStages(), (double) app.betweenStages() / events);
         System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app state stores on disk (RocksDB, after close)",
                 app.stateBytes() / 1048576.0, mib(app.storeBytes()));
         System.out.printf("  %-50s %,12.1f MiB   (%s)%n", "app store changelogs on the broker, at the end",
@@ -208,6 +210,7 @@ public final class StreamsBenchmark {
                 check(process, deadline, log);
                 Thread.sleep(200);
             }
+            long betweenStages = 0;
             if (subject == Subject.APPLICATION) {
                 Map<TopicPartition, Long> repartitionEnds = stableEnds(stack, List.of(appId + REPARTITION),
                         BenchSimulator.PARTITIONS);
@@ -215,6 +218,8 @@ public final class StreamsBenchmark {
                     check(process, deadline, log);
                     Thread.sleep(200);
                 }
+                // Offsets count the transactions' commit markers too, one per partition and commit: a few hundred.
+                betweenStages = repartitionEnds.values().stream().mapToLong(Long::longValue).sum();
             }
             long endNanos = System.nanoTime();
             double cpu = ProcessCpu.seconds(process.pid()) - startCpu;
@@ -225,7 +230,7 @@ public final class StreamsBenchmark {
             double busy = 1 - (double) (endTicks[1] - startTicks[1]) / (endTicks[0] - startTicks[0]);
             double totalCpu = stop(process);
             double seconds = (endNanos - startNanos) / 1e9;
-            return new AppRun(events / seconds, seconds, cpu, totalCpu, events / cpu, threads,
+            return new AppRun(events / seconds, seconds, cpu, totalCpu, events / cpu, threads, betweenStages,
                     directorySize(stateDir), storeSizes(stateDir), changelogSizes(stack, appId),
                     outputRows(stack, outputs, appId), busy, loadBefore, loadAfter);
         } finally {
@@ -429,8 +434,8 @@ public final class StreamsBenchmark {
     }
 
     private record AppRun(double eventsPerSecond, double seconds, double cpuSeconds, double totalCpuSeconds,
-                          double eventsPerCpuSecond, Map<String, Double> cpuByThread, long stateBytes,
-                          Map<String, Long> storeBytes, Map<String, Long> changelogBytes, Map<String, Long> outputRows,
-                          double machineBusy, String loadBefore, String loadAfter) {
+                          double eventsPerCpuSecond, Map<String, Double> cpuByThread, long betweenStages,
+                          long stateBytes, Map<String, Long> storeBytes, Map<String, Long> changelogBytes,
+                          Map<String, Long> outputRows, double machineBusy, String loadBefore, String loadAfter) {
     }
 }
