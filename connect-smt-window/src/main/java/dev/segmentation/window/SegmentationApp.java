@@ -116,8 +116,15 @@ public final class SegmentationApp {
                     List.of(config.userSegmentsOutputTopic()));
             inputPartitions = TopicBootstrap.inputPartitions(admin, config.inputTopics().values());
         }
-        Topology topology = buildTopology(config, new HttpSchemaRegistry(config.registryUrl()), Clock.systemUTC(),
-                inputPartitions);
+        run(buildTopology(config, new HttpSchemaRegistry(config.registryUrl()), Clock.systemUTC(), inputPartitions),
+                streamsProps);
+    }
+
+    /**
+     * Runs a topology until the JVM is asked to stop or Kafka Streams stops on its own, logging every state
+     * change (operators and the benchmark watch for {@code -> RUNNING}).
+     */
+    public static void run(Topology topology, Properties streamsProps) throws InterruptedException {
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((newState, oldState) -> {

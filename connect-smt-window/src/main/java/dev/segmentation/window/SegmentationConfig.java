@@ -2,6 +2,7 @@ package dev.segmentation.window;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -266,6 +267,13 @@ public final class SegmentationConfig extends AbstractConfig {
             throw new ConfigException(LIFECYCLE_DORMANT_CONFIG, dormant, "must be longer than "
                     + LIFECYCLE_AT_RISK_CONFIG + " (" + atRisk + ")");
         }
+    }
+
+    /** The event type of each input topic: the inverse of {@link #inputTopics()}. */
+    public Map<String, EventType> eventTypesByTopic() {
+        Map<String, EventType> types = new HashMap<>();
+        inputTopics().forEach((type, topic) -> types.put(topic, type));
+        return types;
     }
 
     /** The input topic of each event type. */

@@ -2,7 +2,6 @@ package dev.segmentation.window;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -73,8 +72,7 @@ final class SegmentationTopology {
         Serde<GenericRecord> avroKey = new ConfluentAvroSerde(registry, true);
         Serde<GenericRecord> avroValue = new ConfluentAvroSerde(registry, false);
         WindowSpec windows = config.windows();
-        Map<String, EventType> typesByTopic = new HashMap<>();
-        config.inputTopics().forEach((type, topic) -> typesByTopic.put(topic, type));
+        Map<String, EventType> typesByTopic = config.eventTypesByTopic();
         List<String> inputTopics = typesByTopic.keySet().stream().sorted().toList();
 
         StreamsBuilder builder = new StreamsBuilder();

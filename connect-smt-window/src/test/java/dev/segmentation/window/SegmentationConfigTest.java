@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.segmentation.window.ingest.EventType;
+
 /** The application's settings: documented in full, checked by name, and the committed file accepted. */
 class SegmentationConfigTest {
 
@@ -118,6 +120,16 @@ class SegmentationConfigTest {
         settings.put(key, value);
         assertThatThrownBy(() -> new SegmentationConfig(settings)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(named);
+    }
+
+    @Test
+    void eachInputTopicNamesItsEventType() {
+        SegmentationConfig config = new SegmentationConfig(Map.of(SegmentationConfig.REGISTRY_URL_CONFIG, "http://r",
+                "segmentation.topic.item.view", "views"));
+        assertThat(config.eventTypesByTopic()).containsOnly(Map.entry("user_registration", EventType.USER_REGISTRATION),
+                Map.entry("sign_in", EventType.SIGN_IN), Map.entry("sign_out", EventType.SIGN_OUT),
+                Map.entry("views", EventType.ITEM_VIEW), Map.entry("add_to_cart", EventType.ADD_TO_CART),
+                Map.entry("check_out", EventType.CHECK_OUT));
     }
 
     @Test

@@ -3,14 +3,11 @@ package dev.segmentation.stack.bench;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 
@@ -26,8 +23,8 @@ import dev.segmentation.window.serde.HttpSchemaRegistry;
  * exactly_once_v2 included, and nothing after it. What the application does beyond this floor is what its stages
  * cost; what the floor itself costs against {@code kafka-consumer-perf-test} no stage can win back.
  *
- * <p>Takes the application's properties file and logs its state changes as the application does, so the benchmark
- * runs and times both alike.
+ * <p>Takes the application's properties file and runs as the application does ({@link SegmentationApp#run}), so the
+ * benchmark runs and times both alike.
  */
 public final class IntakeFloorApp {
 
@@ -40,25 +37,11 @@ public final class IntakeFloorApp {
             fileProperties.load(in);
         }
         SegmentationConfig config = new SegmentationConfig(fileProperties);
-        Map<String, EventType> typesByTopic = new HashMap<>();
-        config.inputTopics().forEach((type, topic) -> typesByTopic.put(topic, type));
+        Map<String, EventType> typesByTopic = config.eventTypesByTopic();
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(List.copyOf(typesByTopic.keySet()), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
                 .processValues(Intake.supplier(typesByTopic, new HttpSchemaRegistry(config.registryUrl()),
                         config.dedupRetentionMs()));
-        KafkaStreams streams = new KafkaStreams(builder.build(), SegmentationApp.streamsConfig(fileProperties));
-        CountDownLatch stopped = new CountDownLatch(1);
-        streams.setStateListener((newState, oldState) -> {
-            System.out.println("Intake floor state " + oldState + " -> " + newState);
-            if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
-                stopped.countDown();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close();
-            stopped.countDown();
-        }, "intake-floor-shutdown"));
-        streams.start();
-        stopped.await();
+        SegmentationApp.run(builder.build(), SegmentationApp.streamsConfig(fileProperties));
     }
 }

@@ -22,9 +22,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * size (key plus value) to a topic with as many partitions. Both sides commit a transaction at the same interval
  * and share the producer settings of {@link #producerSettings()}. Prints what each side does, its events/s over
  * the whole run and after a warm-up of the first fifth of the events (the perf tool's {@code --warmup-records};
- * change it with {@code --warmup N}), and the ratios. The comparison first runs twice unmeasured ({@code --warmup-rounds N}), so
- * that the worker is not measured while it compiles, then three times ({@code --rounds N}); it reports the median of
- * each figure, because the perf tool's own rate swings by a quarter from run to run on a small machine.
+ * change it with {@code --warmup N}), and the ratios. The comparison first runs twice unmeasured
+ * ({@code --warmup-rounds N}), so that the worker is not measured while it compiles, then three times
+ * ({@code --rounds N}); it reports the median of each figure, because the perf tool's own rate swings by a quarter
+ * from run to run on a small machine.
  *
  * <p>Run through {@code ./pipeline bench simulator [--events N]}.
  */
