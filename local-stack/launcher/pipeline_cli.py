@@ -22,6 +22,7 @@ from pathlib import Path
 
 import components
 import connect_api
+import python_checks
 import settings as stack_settings
 from processes import StackError, wait_until
 from settings import CONNECTOR_CONFIGS, REPO, STACK_BUILD
@@ -159,7 +160,9 @@ def demo(timeout_s: float) -> int:
 def test() -> int:
     """The test command of the README: every module's tests, including the end-to-end test of the stack."""
     check_prerequisites()
-    return subprocess.run(["mvn", "-B", "verify"], cwd=REPO).returncode
+    java_passed = subprocess.run(["mvn", "-B", "verify"], cwd=REPO).returncode == 0
+    python_passed = python_checks.run_all(say)
+    return 0 if java_passed and python_passed else 1
 
 
 BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark",
