@@ -13,6 +13,8 @@ import subprocess
 import time
 import uuid
 import zipfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import postgres
@@ -289,9 +291,9 @@ def all_components(settings: Settings) -> list[Component]:
             StreamsApp(settings)]
 
 
-def start_all(settings: Settings, say) -> dict[str, float]:
+def start_all(settings: Settings, say: Callable[[str], None]) -> dict[str, float]:
     """Starts what is not running, in order, waiting for each; returns seconds each took to become ready."""
-    timings = {}
+    timings: dict[str, float] = {}
     # A test may fill the input topics before the Streams app reads them; a later `up` starts it.
     skipped = {"streams"} if os.environ.get("PIPELINE_WITHOUT_STREAMS") == "1" else set()
     for component in all_components(settings):
@@ -304,7 +306,7 @@ def start_all(settings: Settings, say) -> dict[str, float]:
         say(f"  {component.name:<9} starting ...")
         began = time.monotonic()
         component.start()
-        if not wait_until(lambda: component.ready() or not component.running(), component.start_timeout_s):
+        if not wait_until(partial(_settled, component), component.start_timeout_s):
             raise StackError(f"{component.name} did not become ready in {component.start_timeout_s:.0f} s; "
                              f"see {component.process.log_file}\n{component.process.log_tail()}")
         if not component.ready():
@@ -315,7 +317,12 @@ def start_all(settings: Settings, say) -> dict[str, float]:
     return timings
 
 
-def stop_all(settings: Settings, say) -> None:
+def _settled(component: Component) -> bool:
+    """Ready, or gone: either way there is no point in waiting longer."""
+    return component.ready() or not component.running()
+
+
+def stop_all(settings: Settings, say: Callable[[str], None]) -> None:
     for component in reversed(all_components(settings)):
         if component.stop():
             say(f"  {component.name:<9} stopped")

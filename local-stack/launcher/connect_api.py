@@ -6,11 +6,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from processes import StackError
 
 
-def _call(method: str, url: str, body: object | None = None) -> object:
+def _call(method: str, url: str, body: object | None = None) -> Any:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method,
                                      headers={"Content-Type": "application/json", "Accept": "application/json"})
@@ -30,12 +31,14 @@ def deploy(connect_url: str, config_file: Path) -> str:
     return name
 
 
-def status(connect_url: str, name: str) -> dict:
-    return _call("GET", f"{connect_url}/connectors/{name}/status")
+def status(connect_url: str, name: str) -> dict[str, Any]:
+    state: dict[str, Any] = _call("GET", f"{connect_url}/connectors/{name}/status")
+    return state
 
 
 def connectors(connect_url: str) -> list[str]:
-    return sorted(_call("GET", f"{connect_url}/connectors"))
+    names: list[str] = _call("GET", f"{connect_url}/connectors")
+    return sorted(names)
 
 
 def wait_running(connect_url: str, name: str, timeout_s: float = 60) -> None:

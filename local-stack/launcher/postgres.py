@@ -10,6 +10,7 @@ import os
 import pwd
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from processes import StackError, wait_until
@@ -25,6 +26,15 @@ def binaries() -> Path | None:
     return Path(on_path).parent if on_path else None
 
 
+def installed_binaries() -> Path:
+    """Like :func:`binaries`, for a step that cannot go on without them."""
+    found = binaries()
+    if found is None:
+        raise StackError("PostgreSQL's server is not installed: run `./pipeline up`, which installs it, or "
+                         "`sudo apt-get install -y postgresql`.")
+    return found
+
+
 def _major_version(path: str) -> int:
     try:
         return int(Path(path).parts[-3])
@@ -32,7 +42,7 @@ def _major_version(path: str) -> int:
         return 0
 
 
-def install(say) -> Path:
+def install(say: Callable[[str], None]) -> Path:
     """Makes sure PostgreSQL's server binaries are present, installing Debian's package as root if needed."""
     found = binaries()
     if found:
@@ -68,7 +78,7 @@ class LocalServer:
             return ["runuser", "-u", "postgres", "--", *command]
         return command
 
-    def _run(self, command: list[str], check: bool = True) -> subprocess.CompletedProcess:
+    def _run(self, command: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(self._as_owner(command), capture_output=True, text=True)
         if check and result.returncode != 0:
             raise StackError(f"`{' '.join(command)}` failed:\n{result.stdout}{result.stderr}")
@@ -123,8 +133,7 @@ class LocalServer:
 
     def query(self, sql: str) -> str:
         """Runs SQL through the local socket and returns psql's aligned table."""
-        bin_dir = binaries()
-        result = self._run([str(bin_dir / "psql"), "-h", str(self.socket_dir), "-p",
+        result = self._run([str(installed_binaries() / "psql"), "-h", str(self.socket_dir), "-p",
                             str(self.settings.ports["postgres"]), "-U", POSTGRES_USER, "-d", POSTGRES_DATABASE,
                             "-P", "pager=off", "-c", sql], check=False)
         if result.returncode != 0:
@@ -154,5 +163,5 @@ class LocalServer:
     def stop(self) -> bool:
         if not self.running():
             return False
-        self._run([str(binaries() / "pg_ctl"), "stop", "-D", str(self.data), "-m", "fast", "-w"], check=False)
+        self._run([str(installed_binaries() / "pg_ctl"), "stop", "-D", str(self.data), "-m", "fast", "-w"], check=False)
         return wait_until(lambda: not self.running(), 30)

@@ -1,6 +1,7 @@
 """Background processes with a pid file and a log file each, stopped as a whole process group."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -8,8 +9,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 class StackError(Exception):
@@ -106,10 +107,8 @@ def _alive(pid: int) -> bool:
 
 
 def _signal_group(pid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(os.getpgid(pid), sig)
-    except ProcessLookupError:
-        pass
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float, interval_s: float = 0.25) -> bool:
@@ -130,6 +129,7 @@ def port_open(port: int) -> bool:
 def http_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return 200 <= response.status < 300
+            status: int = response.status
+            return 200 <= status < 300
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return False
