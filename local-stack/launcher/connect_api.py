@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from processes import StackError
+from errors import StackError
 
 
 def _call(method: str, url: str, body: object | None = None) -> Any:
@@ -21,6 +21,10 @@ def _call(method: str, url: str, body: object | None = None) -> Any:
             return json.loads(text) if text else None
     except urllib.error.HTTPError as error:
         raise StackError(f"{method} {url} answered {error.code}: {error.read().decode(errors='replace')}") from error
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise StackError(f"No Connect worker answers at {url} ({reason}): start the stack with `./pipeline up`"
+                         ) from error
 
 
 def deploy(connect_url: str, config_file: Path) -> str:

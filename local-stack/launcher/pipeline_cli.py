@@ -1,30 +1,26 @@
 """`./pipeline`: runs the whole segmentation pipeline on this machine, without Docker.
 
-    ./pipeline demo     start everything, deploy the connectors, print aggregate rows from PostgreSQL
-    ./pipeline test     build and run every test (unit, embedded Connect, end to end)
-    ./pipeline up       start the stack (Kafka, PostgreSQL, registry, Connect, Streams)
-    ./pipeline status   each part's state, address and memory, and the connectors' states
-    ./pipeline down     stop everything (add --purge to delete the stack's data too)
-    ./pipeline docs     regenerate the README's configuration reference from the code
-    ./pipeline bench simulator   the simulator against kafka-producer-perf-test, on the local stack
-    ./pipeline bench streams     the Streams stage against kafka-consumer-perf-test, on the local stack
+The commands, their flags and the environment variables that stand for flags are in :mod:`arguments`
+(`./pipeline --help`). Every mistake a user can make ends as one :class:`errors.StackError`, printed by :func:`main`
+as one line that says what to do.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import arguments
 import components
 import connect_api
 import python_checks
 import settings as stack_settings
-from processes import StackError, wait_until
+from errors import StackError
+from processes import wait_until
 from settings import CONNECTOR_CONFIGS, REPO, STACK_BUILD
 
 DEMO_CONNECTORS = ["jdbc-sink-aggregates", "simulator-accelerated"]
@@ -33,15 +29,16 @@ SELECT window_start, window_end, age_band, preferred_language, email_domain, reg
 FROM segment_registrations
 ORDER BY window_start DESC, registrations DESC, age_band, preferred_language, email_domain
 LIMIT 15"""
+START_HINT = "start it with `./pipeline up`"
 
 
 def say(message: str) -> None:
     print(message, flush=True)
 
 
-def build() -> None:
-    """Builds the modules and gathers the stack's jars, unless a test run already did."""
-    if os.environ.get("PIPELINE_SKIP_BUILD") == "1":
+def build(skip: bool = False) -> None:
+    """Builds the modules and gathers the stack's jars, unless a test run already did (``--skip-build``)."""
+    if skip:
         return
     first_build = not (STACK_BUILD / "kafka").is_dir()
     if first_build:
@@ -62,13 +59,14 @@ def check_prerequisites() -> None:
         raise StackError(f"Missing: {', '.join(missing)}. Install a JDK 17+ and Maven, then run again.")
 
 
-def up() -> stack_settings.Settings:
+def up(home: Path, auto_ports: bool = False, skip_build: bool = False,
+       without_streams: bool = False) -> stack_settings.Settings:
     check_prerequisites()
-    settings = stack_settings.load(choose_ports=not _anything_running())
-    build()
+    settings = stack_settings.load(choose_ports=not _anything_running(home), home=home, auto_ports=auto_ports)
+    build(skip_build)
     say(f"Starting the local stack in {settings.home} ...")
     began = time.monotonic()
-    timings = components.start_all(settings, say)
+    timings = components.start_all(settings, say, without=("streams",) if without_streams else ())
     if timings:
         (settings.home / "startup-seconds.txt").write_text(
             "".join(f"{name} {seconds:.1f}\n" for name, seconds in timings.items()))
@@ -76,59 +74,108 @@ def up() -> stack_settings.Settings:
     return settings
 
 
-def _anything_running() -> bool:
-    saved = stack_settings.home_dir() / "ports.json"
-    if not saved.exists():
-        return False
-    settings = stack_settings.load()
-    return any(component.running() for component in components.all_components(settings))
+def _anything_running(home: Path) -> bool:
+    settings = stack_settings.saved(home)
+    return settings is not None and any(c.running() for c in components.all_components(settings))
 
 
-def down(purge: bool) -> None:
-    settings = stack_settings.load()
-    say("Stopping the local stack ...")
-    components.stop_all(settings, say)
-    if purge and settings.home.exists():
-        shutil.rmtree(settings.home)
-        say(f"Deleted {settings.home}")
-    say("Stopped.")
+def down(home: Path, purge: bool) -> None:
+    settings = stack_settings.saved(home)
+    if settings is None:
+        say(f"No local stack in {home}: nothing to stop.")
+    else:
+        say("Stopping the local stack ...")
+        components.stop_all(settings, say)
+    if purge and home.exists():
+        shutil.rmtree(home)
+        say(f"Deleted {home}")
+    if settings is not None:
+        say("Stopped.")
 
 
-def status() -> int:
-    settings = stack_settings.load()
-    healthy = True
+def status(home: Path) -> int:
+    """Prints each part's state; reads the stack's home and asks the parts, and writes nothing anywhere."""
+    settings = stack_settings.saved(home)
+    if settings is None:
+        say(f"No local stack in {home}: {START_HINT}.")
+        return 1
+    states = []
     for component in components.all_components(settings):
         running = component.running()
         ready = running and component.ready()
-        healthy &= ready
         pid, memory = component.pid(), component.rss_mib()
         state = "ready" if ready else ("starting" if running else "stopped")
+        states.append(state)
         details = f"pid {pid}" + (f", {memory:.0f} MiB RSS" if memory else "") if running else ""
-        say(f"  {component.name:<9} {state:<9} {component.describe():<45} {details}")
+        say(f"  {component.name:<9} {state:<9} {component.describe():<45} {details}".rstrip())
     if components.ConnectWorker(settings).ready():
         for line in connect_api.summary(settings.connect_url) or ["(no connectors deployed)"]:
             say(f"  connector {line}")
-    return 0 if healthy else 1
+    if all(state == "stopped" for state in states):
+        say(f"The stack in {home} is stopped: {START_HINT}.")
+    elif any(state != "ready" for state in states):
+        say(f"Not every part is ready: `./pipeline up` starts the stopped ones; logs are in {settings.logs}.")
+    return 0 if all(state == "ready" for state in states) else 1
 
 
-def deploy(names: list[str]) -> None:
-    settings = stack_settings.load()
-    for name in names:
-        config_file = CONNECTOR_CONFIGS / f"{name}.json"
-        create_dead_letter_topic(settings, config_file)
+def connector_configs() -> list[str]:
+    """The names `deploy` takes: the JSON files in connector-configs/, without `.json`."""
+    return sorted(path.stem for path in CONNECTOR_CONFIGS.glob("*.json"))
+
+
+def connector_config(name: str) -> Path:
+    """The file of a connector config named on the command line, by its name or its file name."""
+    given = Path(name)
+    stem = given.name.removesuffix(".json")
+    if given.parent in (Path("."), Path(CONNECTOR_CONFIGS.name)) and stem in connector_configs():
+        return CONNECTOR_CONFIGS / f"{stem}.json"
+    raise StackError(f"No connector config named {name!r}: choose from {', '.join(connector_configs())} "
+                     f"(the files in {CONNECTOR_CONFIGS.relative_to(REPO)}/)")
+
+
+def running_stack(home: Path) -> stack_settings.Settings:
+    """The settings of the stack in ``home`` if its Connect worker answers; else a mistake saying to start it."""
+    settings = stack_settings.saved(home)
+    if settings is None:
+        raise StackError(f"No local stack in {home}: {START_HINT}")
+    if not components.ConnectWorker(settings).ready():
+        raise StackError(f"The local stack in {home} is not running (no Connect worker at {settings.connect_url}): "
+                         f"{START_HINT}")
+    return settings
+
+
+def deploy(home: Path, names: list[str]) -> None:
+    files = [connector_config(name) for name in names]
+    deploy_files(running_stack(home), files)
+
+
+def deploy_files(settings: stack_settings.Settings, files: list[Path]) -> None:
+    for config_file in files:
+        config = read_config(config_file)
+        create_dead_letter_topic(settings, config)
         connect_api.deploy(settings.connect_url, config_file)
-        connect_api.wait_running(settings.connect_url, name)
-        say(f"  connector {name} RUNNING")
+        connect_api.wait_running(settings.connect_url, config_file.stem)
+        say(f"  connector {config_file.stem} RUNNING")
 
 
-def create_dead_letter_topic(settings: stack_settings.Settings, config_file: Path) -> None:
+def read_config(config_file: Path) -> dict[str, str]:
+    try:
+        config = json.loads(config_file.read_text())
+    except ValueError as error:
+        raise StackError(f"{config_file} is not valid JSON ({error}): fix the file and deploy again") from error
+    if not isinstance(config, dict):
+        raise StackError(f"{config_file} must hold one JSON object of config keys and values: fix it and deploy again")
+    return config
+
+
+def create_dead_letter_topic(settings: stack_settings.Settings, config: dict[str, str]) -> None:
     """Creates a sink's dead-letter topic, if it names one, before Connect does.
 
     Connect creates it with the broker's default retention and keeps each failed record's timestamp, an event time
     here: the failed records of a backfill would be deleted at the next retention check. Kept without a time
     limit, they wait for an operator.
     """
-    topic = json.loads(config_file.read_text()).get("errors.deadletterqueue.topic.name")
+    topic = config.get("errors.deadletterqueue.topic.name")
     if not topic:
         return
     components.run_kafka_tool(f"Creating the dead-letter topic {topic}", "org.apache.kafka.tools.TopicCommand",
@@ -136,10 +183,10 @@ def create_dead_letter_topic(settings: stack_settings.Settings, config_file: Pat
                               "--topic", topic, "--partitions", "1", "--config", "retention.ms=-1")
 
 
-def demo(timeout_s: float) -> int:
-    settings = up()
+def demo(home: Path, timeout_s: float, auto_ports: bool = False, skip_build: bool = False) -> int:
+    settings = up(home, auto_ports, skip_build)
     say("Deploying connectors through the Connect REST API ...")
-    deploy(DEMO_CONNECTORS)
+    deploy_files(settings, [connector_config(name) for name in DEMO_CONNECTORS])
     say("Waiting for the first closed windows to reach PostgreSQL ...")
     server = components.Postgres(settings).server
 
@@ -169,10 +216,10 @@ BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark",
               "streams": "dev.segmentation.stack.bench.StreamsBenchmark"}
 
 
-def bench(which: str, events: int | None, rounds: int | None = None, warmup_rounds: int | None = None,
-          tasks: int | None = None) -> int:
+def bench(args: argparse.Namespace) -> int:
     """Starts the stack if needed and runs a benchmark against it, baseline and ours in the same run."""
-    settings = up()
+    which, events, rounds, warmup_rounds, tasks = args.which, args.events, args.rounds, args.warmup_rounds, args.tasks
+    settings = up(args.home, args.auto_ports, args.skip_build)
     busy = connect_api.connectors(settings.connect_url)
     if busy:
         say(f"Note: connectors {', '.join(busy)} are running too and share the CPU; "
@@ -203,51 +250,40 @@ def docs() -> int:
                           cwd=REPO).returncode
 
 
+def run(args: argparse.Namespace) -> int:
+    if args.command == "up":
+        up(args.home, args.auto_ports, args.skip_build, args.without_streams)
+    elif args.command == "down":
+        down(args.home, args.purge)
+    elif args.command == "status":
+        return status(args.home)
+    elif args.command == "demo":
+        return demo(args.home, args.timeout, args.auto_ports, args.skip_build)
+    elif args.command == "deploy":
+        deploy(args.home, args.names)
+    elif args.command == "test":
+        return test()
+    elif args.command == "docs":
+        return docs()
+    elif args.command == "bench":
+        return bench(args)
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start the local stack")
-    down_parser = commands.add_parser("down", help="stop the local stack")
-    down_parser.add_argument("--purge", action="store_true", help="also delete its data, logs and secrets")
-    commands.add_parser("status", help="show the state of each part")
-    demo_parser = commands.add_parser("demo", help="run the pipeline and print aggregate rows")
-    demo_parser.add_argument("--timeout", type=float, default=240, help="seconds to wait for rows")
-    deploy_parser = commands.add_parser("deploy", help="PUT connector-configs/<name>.json to the worker")
-    deploy_parser.add_argument("names", nargs="+")
-    commands.add_parser("test", help="run all tests")
-    commands.add_parser("docs", help="regenerate the README's configuration reference")
-    bench_parser = commands.add_parser("bench", help="benchmark a stage against Kafka's own perf tool")
-    bench_parser.add_argument("which", choices=sorted(BENCHMARKS))
-    bench_parser.add_argument("--events", type=int,
-                              help="events to send (default 3,000,000 for the simulator, 1,000,000 for streams)")
-    bench_parser.add_argument("--rounds", type=int, help="simulator: measured rounds, reported by their median "
-                                                         "(default 3)")
-    bench_parser.add_argument("--warmup-rounds", type=int, help="simulator: unmeasured rounds first, while the "
-                                                                "worker compiles (default 2)")
-    bench_parser.add_argument("--tasks", type=int, help="simulator: tasks of the simulator, each sending its share "
-                                                        "of the events (default 1)")
-    args = parser.parse_args(argv)
+    """Runs one command; a mistake or a failed step is printed as one line on stderr, never as a traceback."""
     try:
-        if args.command == "up":
-            up()
-        elif args.command == "down":
-            down(args.purge)
-        elif args.command == "status":
-            return status()
-        elif args.command == "demo":
-            return demo(args.timeout)
-        elif args.command == "deploy":
-            deploy(args.names)
-        elif args.command == "test":
-            return test()
-        elif args.command == "docs":
-            return docs()
-        elif args.command == "bench":
-            return bench(args.which, args.events, args.rounds, args.warmup_rounds, args.tasks)
-        return 0
+        return run(arguments.parse(argv))
     except StackError as error:
         print(f"pipeline: {error}", file=sys.stderr)
         return 1
+    except OSError as error:
+        # A home folder that cannot be written, a full disk: what the system said, and about which file.
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"pipeline: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
+    except SystemExit as exit_:
+        # argparse has printed the help or the one-line mistake already.
+        return exit_.code if isinstance(exit_.code, int) else 1
     except KeyboardInterrupt:
         return 130

@@ -13,7 +13,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from processes import StackError, wait_until
+from errors import StackError
+from processes import wait_until
 from settings import POSTGRES_DATABASE, POSTGRES_USER, Settings
 
 

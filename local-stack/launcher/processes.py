@@ -13,10 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-class StackError(Exception):
-    """A step of the local stack failed; the message says what to do about it."""
-
-
 class ManagedProcess:
     """One long-running component: started detached, tracked by pid file, logs in ``logs/<name>.log``."""
 
@@ -28,11 +24,11 @@ class ManagedProcess:
     def pid(self) -> int | None:
         if not self.pid_file.exists():
             return None
-        pid = int(self.pid_file.read_text().strip())
         try:
+            pid = int(self.pid_file.read_text().strip())
             os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
+        except (ValueError, ProcessLookupError):
+            return None  # a damaged pid file, or the process is gone
         return pid
 
     def start(self, command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> int:

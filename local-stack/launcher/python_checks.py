@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from processes import StackError
+from errors import StackError
 from settings import REPO
 
 VENVS = REPO / "local-stack" / "target" / "venvs"

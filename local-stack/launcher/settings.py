@@ -1,9 +1,10 @@
 """Where the local stack lives and which ports it listens on.
 
 Everything the stack writes (data, logs, pid files, generated configs, secrets) goes under one folder,
-``$PIPELINE_HOME`` or ``.pipeline/`` at the repository root. Ports come from ``PIPELINE_<NAME>_PORT`` or,
-with ``PIPELINE_PORTS=auto``, from free ports chosen at ``up``; either way they are saved in the home folder
-so that later commands (``status``, ``demo``, ``down``) talk to the same stack.
+``--home``, ``$PIPELINE_HOME`` or ``.pipeline/`` at the repository root. Ports come from ``PIPELINE_<NAME>_PORT``
+or, with ``--auto-ports`` (``PIPELINE_PORTS=auto``), from free ports chosen at ``up``; either way they are saved in
+the home folder so that later commands (``status``, ``deploy``, ``down``) talk to the same stack. Only commands that
+start something write there.
 """
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import json
 import os
 import secrets
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from errors import StackError
 
 REPO = Path(__file__).resolve().parents[2]
 STACK_BUILD = REPO / "local-stack" / "target" / "stack"
@@ -81,30 +85,64 @@ class Settings:
 
 POSTGRES_USER = "segmentation"
 POSTGRES_DATABASE = "segmentation"
+PORTS_FILE = "ports.json"
 
 
-def home_dir() -> Path:
-    return Path(os.environ.get("PIPELINE_HOME", REPO / ".pipeline")).resolve()
+def home_dir(home: str | Path | None = None) -> Path:
+    """The stack's folder: ``home`` if given (``--home``), else ``$PIPELINE_HOME``, else ``.pipeline/``."""
+    chosen = home or os.environ.get("PIPELINE_HOME") or REPO / ".pipeline"
+    return Path(chosen).expanduser().resolve()
 
 
-def load(choose_ports: bool = False) -> Settings:
-    """Settings of the stack in the home folder; with ``choose_ports`` (at ``up``), ports are (re)chosen."""
-    home = home_dir()
-    saved = home / "ports.json"
-    if saved.exists() and not choose_ports:
-        return Settings(home, json.loads(saved.read_text()))
-    ports = _choose_ports()
-    home.mkdir(parents=True, exist_ok=True)
-    saved.write_text(json.dumps(ports, indent=2))
-    return Settings(home, ports)
+def load(choose_ports: bool = False, *, home: str | Path | None = None, auto_ports: bool | None = None) -> Settings:
+    """Settings of the stack in the home folder, which is created; with ``choose_ports`` (at ``up``), ports are
+    (re)chosen and saved. ``auto_ports`` (``--auto-ports``) defaults to ``PIPELINE_PORTS=auto``."""
+    folder = home_dir(home)
+    if not choose_ports:
+        found = saved(folder)
+        if found is not None:
+            return found
+    ports = _choose_ports(auto_ports)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / PORTS_FILE).write_text(json.dumps(ports, indent=2))
+    return Settings(folder, ports)
 
 
-def _choose_ports() -> dict[str, int]:
-    auto = os.environ.get("PIPELINE_PORTS", "") == "auto"
+def saved(home: str | Path | None = None) -> Settings | None:
+    """Settings of a stack started before in the home folder, or None if none was; writes nothing."""
+    folder = home_dir(home)
+    path = folder / PORTS_FILE
+    if not path.is_file():
+        return None
+    try:
+        ports = json.loads(path.read_text())
+        if not isinstance(ports, dict) or set(ports) != set(DEFAULT_PORTS) or \
+                not all(isinstance(port, int) for port in ports.values()):
+            raise ValueError("not a map of the stack's ports")
+    except ValueError as error:
+        raise StackError(f"{path} is damaged ({error}): stop what runs with `./pipeline down`, delete the file and "
+                         f"run `./pipeline up` again") from error
+    return Settings(folder, ports)
+
+
+def auto_ports_from_environment(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``PIPELINE_PORTS`` asks for free ports; any value but ``auto`` or ``default`` is a mistake."""
+    value = (os.environ if environ is None else environ).get("PIPELINE_PORTS", "")
+    if value not in ("", "auto", "default"):
+        raise StackError(f"PIPELINE_PORTS={value} is not understood: set it to `auto` or use --auto-ports")
+    return value == "auto"
+
+
+def _choose_ports(auto: bool | None) -> dict[str, int]:
+    if auto is None:
+        auto = auto_ports_from_environment()
     ports = {}
     for name, default in DEFAULT_PORTS.items():
-        override = os.environ.get(f"PIPELINE_{name.upper()}_PORT")
+        variable = f"PIPELINE_{name.upper()}_PORT"
+        override = os.environ.get(variable)
         if override:
+            if not override.isdigit() or not 0 < int(override) < 65536:
+                raise StackError(f"{variable}={override} is not a port: set it to a number from 1 to 65535")
             ports[name] = int(override)
         elif auto:
             ports[name] = _free_port()
