@@ -80,17 +80,25 @@ def _anything_running(home: Path) -> bool:
 
 
 def down(home: Path, purge: bool) -> None:
-    settings = stack_settings.saved(home)
-    if settings is None:
+    if not home.exists():
         say(f"No local stack in {home}: nothing to stop.")
-    else:
-        say("Stopping the local stack ...")
-        components.stop_all(settings, say)
-    if purge and home.exists():
+        return
+    say("Stopping the local stack ...")
+    components.stop_all(_stack_to_stop(home), say)
+    if purge:
         shutil.rmtree(home)
         say(f"Deleted {home}")
-    if settings is not None:
-        say("Stopped.")
+    say("Stopped.")
+
+
+def _stack_to_stop(home: Path) -> stack_settings.Settings:
+    """Stopping needs the pid files and PostgreSQL's data folder, not the ports: a home whose ports.json is missing
+    or damaged is stopped all the same."""
+    try:
+        found = stack_settings.saved(home)
+    except StackError:
+        found = None
+    return found or stack_settings.Settings(home, dict(stack_settings.DEFAULT_PORTS))
 
 
 def status(home: Path) -> int:

@@ -120,8 +120,8 @@ def saved(home: str | Path | None = None) -> Settings | None:
                 not all(isinstance(port, int) for port in ports.values()):
             raise ValueError("not a map of the stack's ports")
     except ValueError as error:
-        raise StackError(f"{path} is damaged ({error}): stop what runs with `./pipeline down`, delete the file and "
-                         f"run `./pipeline up` again") from error
+        raise StackError(f"{path} is damaged ({error}): `./pipeline down` stops what still runs; then delete the "
+                         f"file and run `./pipeline up` again") from error
     return Settings(folder, ports)
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -178,6 +180,23 @@ def test_down_purge_deletes_the_home_of_a_stopped_stack(capsys: pytest.CaptureFi
     assert code == 0
     assert f"Deleted {home}" in out
     assert not home.exists()
+
+
+def test_down_stops_a_home_whose_ports_file_is_damaged(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    home = tmp_path / "stack"
+    (home / "run").mkdir(parents=True)
+    (home / "ports.json").write_text("{damaged")
+    sleeper = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        (home / "run" / "registry.pid").write_text(str(sleeper.pid))
+        code, out, err = run(capsys, "down", "--home", str(home))
+        assert (code, err) == (0, [])
+        assert "  registry  stopped" in out
+        assert sleeper.wait(timeout=10) == -signal.SIGTERM
+        assert not (home / "run" / "registry.pid").exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
 
 
 def test_an_unwritable_home_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,

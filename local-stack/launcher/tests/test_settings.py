@@ -75,7 +75,8 @@ def test_saved_reads_a_stack_and_writes_nothing(tmp_path: Path) -> None:
     {**settings.DEFAULT_PORTS, "kafka": "19092"})])
 def test_a_damaged_ports_file_says_how_to_recover(tmp_path: Path, content: str) -> None:
     (tmp_path / "ports.json").write_text(content)
-    with pytest.raises(StackError, match=r"ports.json is damaged .*delete the file and run `./pipeline up`"):
+    with pytest.raises(StackError, match=r"ports.json is damaged .*: `./pipeline down` stops what still runs; "
+                                         r"then delete the file and run `./pipeline up` again"):
         settings.saved(tmp_path)
 
 
