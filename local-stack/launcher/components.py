@@ -30,6 +30,7 @@ class Component:
 
     name = ""
     start_timeout_s = 120.0
+    port_names: tuple[str, ...] = ()  # the ports of Settings.ports it listens on
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -102,6 +103,7 @@ class Kafka(Component):
     """A single-node Kafka broker in KRaft mode (broker and controller in one process)."""
 
     name = "kafka"
+    port_names = ("kafka", "controller")
 
     def start(self) -> None:
         ports = self.settings.ports
@@ -149,6 +151,7 @@ class SchemaRegistry(Component):
     """This project's Confluent-compatible registry, storing schemas in the compacted topic `_schemas`."""
 
     name = "registry"
+    port_names = ("registry",)
 
     def start(self) -> None:
         config = self._write_properties("registry.properties", {
@@ -183,6 +186,7 @@ class ConnectWorker(Component):
     """A Kafka Connect worker in distributed mode, with the bundle and the sink plugins on its plugin path."""
 
     name = "connect"
+    port_names = ("connect",)
     start_timeout_s = 240.0
 
     def start(self) -> None:
@@ -231,6 +235,7 @@ class Postgres(Component):
     """PostgreSQL from the machine's packages, as the local warehouse; data under the stack's home."""
 
     name = "postgres"
+    port_names = ("postgres",)
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
@@ -306,6 +311,8 @@ def start_all(settings: Settings, say: Callable[[str], None], without: Collectio
         if component.running() and component.ready():
             say(f"  {component.name:<9} already running  {component.describe()}")
             continue
+        if not component.running():
+            _check_ports_free(settings, component)
         say(f"  {component.name:<9} starting ...")
         began = time.monotonic()
         component.start()
@@ -318,6 +325,15 @@ def start_all(settings: Settings, say: Callable[[str], None], without: Collectio
         timings[component.name] = time.monotonic() - began
         say(f"  {component.name:<9} ready in {timings[component.name]:.1f} s  {component.describe()}")
     return timings
+
+
+def _check_ports_free(settings: Settings, component: Component) -> None:
+    """A port already taken would only show as the part exiting, deep in its log; say so before starting it."""
+    for port_name in component.port_names:
+        port = settings.ports[port_name]
+        if port_open(port):
+            raise StackError(f"Port {port} for {component.name} is taken by another program: stop it, or choose "
+                             f"other ports with `./pipeline up --auto-ports` or PIPELINE_{port_name.upper()}_PORT")
 
 
 def _settled(component: Component) -> bool:

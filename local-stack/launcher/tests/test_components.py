@@ -1,6 +1,7 @@
 """The start loop and the REST client, with stand-ins for the parts of the stack."""
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,26 @@ def test_a_part_that_exits_while_starting_fails_with_its_log(
                                          r"registry: port already in use"):
         components.start_all(stack, lambda _: None)
     assert not parts[2].started
+
+
+def test_a_port_taken_by_another_program_is_reported_before_starting(
+        stack: settings.Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    part = FakePart(stack, "registry")
+    part.port_names = ("registry",)
+    monkeypatch.setattr(components, "all_components", lambda _: [part])
+    with socket.create_server(("127.0.0.1", 0)) as other:
+        taken = other.getsockname()[1]
+        stack.ports["registry"] = taken
+        with pytest.raises(StackError) as error:
+            components.start_all(stack, lambda _: None)
+    assert str(error.value) == (f"Port {taken} for registry is taken by another program: stop it, or choose other "
+                                "ports with `./pipeline up --auto-ports` or PIPELINE_REGISTRY_PORT")
+    assert not part.started
+
+
+def test_every_port_belongs_to_one_part(stack: settings.Settings) -> None:
+    named = [port for part in components.all_components(stack) for port in part.port_names]
+    assert sorted(named) == sorted(settings.DEFAULT_PORTS)
 
 
 def test_a_part_already_running_is_not_started_again(stack: settings.Settings,
