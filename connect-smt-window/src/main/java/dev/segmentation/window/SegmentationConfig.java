@@ -77,7 +77,7 @@ public final class SegmentationConfig extends AbstractConfig {
     public static final String DEDUP_RETENTION_CONFIG = "segmentation.dedup.retention.ms";
     public static final long DEDUP_RETENTION_DEFAULT = 2 * HOUR_MS;
     public static final String ALIGNMENT_IDLE_CONFIG = "segmentation.alignment.idle.ms";
-    public static final long ALIGNMENT_IDLE_DEFAULT = Duration.ofSeconds(30).toMillis();
+    public static final long ALIGNMENT_IDLE_DEFAULT = Duration.ofMinutes(5).toMillis();
 
     // User segments.
     public static final String LIFECYCLE_NEW_CONFIG = "segmentation.lifecycle.new.ms";
@@ -158,9 +158,12 @@ public final class SegmentationConfig extends AbstractConfig {
                                 + "size / advance windows, at most " + MAX_WINDOWS_PER_EVENT + ".",
                         GROUP_WINDOWS, ++order, Width.SHORT, "Window advance")
                 .define(WINDOW_GRACE_CONFIG, Type.LONG, WINDOW_GRACE_DEFAULT, Range.atLeast(0L), Importance.HIGH,
-                        "How long after a window's end late events are still counted, in event-time milliseconds. "
-                                + "The final row of a window is emitted once stream time passes end + grace; "
-                                + "events after that are counted in the late events topic instead.",
+                        "How far behind its own topic partition an event may arrive and still count, in "
+                                + "event-time milliseconds: an event is late, and counted only in the late events "
+                                + "topic, if a record at least this much newer came before it in its topic "
+                                + "partition. Events are applied in event-time order this long behind the input, "
+                                + "so a window's final row is emitted once every input partition passes its end "
+                                + "+ grace.",
                         GROUP_WINDOWS, ++order, Width.SHORT, "Grace period")
                 .define(SESSION_TIMEOUT_CONFIG, Type.LONG, SESSION_TIMEOUT_DEFAULT, Range.atLeast(1L),
                         Importance.MEDIUM, "Event time after a session's last event at which a session without "
@@ -175,11 +178,14 @@ public final class SegmentationConfig extends AbstractConfig {
                         + "deduplicated and go to the dead-letter topic (reason 'expired').",
                 GROUP_DATA_QUALITY, ++order, Width.SHORT, "Deduplication horizon")
                 .define(ALIGNMENT_IDLE_CONFIG, Type.LONG, ALIGNMENT_IDLE_DEFAULT, Range.atLeast(0L), Importance.LOW,
-                        "The windows hold an event back until every input partition has reached its event time, "
-                                + "so that partitions processed at different speeds (a backfill, a restart) do "
-                                + "not make each other's events late. An input partition that sends nothing for "
-                                + "this long, in wall-clock milliseconds, stops holding the others back until it "
-                                + "sends again.",
+                        "Events wait until every input topic partition, and then every input partition, has "
+                                + "reached their event time, so that partitions processed at different speeds (a "
+                                + "backfill, a restart, a producer that starts later) do not make each other's "
+                                + "events late. One that sends nothing for this long, in wall-clock milliseconds "
+                                + "counted from the first record the stage saw, stops holding the others back "
+                                + "until it sends again; what it then sends behind them counts as late. Longer "
+                                + "covers longer outages (a Connect worker restart takes about a minute) at the "
+                                + "cost of final rows that much later when a producer stops for good.",
                         GROUP_DATA_QUALITY, ++order, Width.SHORT, "Alignment idle time");
 
         order = 0;

@@ -88,7 +88,8 @@ final class SegmentationTopology {
 
         KStream<Bytes, Object> activity = intake.get("intake-accepted")
                 .process(UserActivity.supplier(inputTopics, windows, config.sessionTimeoutMs(),
-                        config.dedupRetentionMs(), config.userSegmentRules()), Named.as("user-activity"));
+                        config.dedupRetentionMs(), config.alignmentIdleMs(), config.userSegmentRules()),
+                        Named.as("user-activity"));
         Map<String, KStream<Bytes, Object>> activityOut = activity.split(Named.as("activity-"))
                 .branch((key, value) -> value instanceof UserSegmentUpdate, Branched.as("user-segments"))
                 .defaultBranch(Branched.as("contributions"));
@@ -97,7 +98,10 @@ final class SegmentationTopology {
                         ((UserSegmentUpdate) update).value()), Named.as("user-segment-rows"))
                 .to(config.userSegmentsOutputTopic(), Produced.with(avroKey, avroValue).withName("user-segments"));
 
-        WindowStage stage = new WindowStage(windows, config.dedupRetentionMs(), upstreamPartitions,
+        // The per-user stage has spent the grace period already, putting events in order: what reaches the windows
+        // is in event-time order from every upstream partition, so they close at their end.
+        WindowSpec closing = windows.withoutGrace();
+        WindowStage stage = new WindowStage(closing, config.dedupRetentionMs(), upstreamPartitions,
                 config.alignmentIdleMs(), clock);
         stage.stores().forEach(builder::addStateStore);
         KStream<Bytes, Object> checked = activityOut.get("activity-contributions")
@@ -116,13 +120,13 @@ final class SegmentationTopology {
         windowInput.get("windows-on-time")
                 .mapValues(contribution -> (Contribution) contribution, Named.as("on-time-contribution"))
                 .groupByKey(Grouped.with(Serdes.Bytes(), new ContributionSerde()))
-                .windowedBy(windows.timeWindows())
+                .windowedBy(closing.timeWindows())
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(stage.initializer(), stage.aggregator(), Named.as("window-aggregate"),
                         Materialized.<Bytes, WindowMetrics, WindowStore<Bytes, byte[]>>as(AGGREGATE_STORE)
                                 .withKeySerde(Serdes.Bytes())
                                 .withValueSerde(stage.metricsSerde())
-                                .withRetention(aggregateRetention(windows))
+                                .withRetention(aggregateRetention(closing))
                                 .withLoggingEnabled(WindowStage.WINDOW_CHANGELOG_CONFIG))
                 .toStream(Named.as("final-aggregates"))
                 .process(stage.rowEmitter(), Named.as("metric-rows"), stage.rowEmitterStores())

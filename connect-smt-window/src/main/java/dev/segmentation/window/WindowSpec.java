@@ -23,6 +23,11 @@ public record WindowSpec(long sizeMs, long advanceMs, long graceMs) {
                 .advanceBy(Duration.ofMillis(advanceMs));
     }
 
+    /** The same windows without grace. */
+    public WindowSpec withoutGrace() {
+        return new WindowSpec(sizeMs, advanceMs, 0);
+    }
+
     /** How many windows every event falls in. */
     public int windowsPerEvent() {
         return (int) (sizeMs / advanceMs);

@@ -14,31 +14,36 @@ import dev.segmentation.window.TestEvents.Event;
 
 /**
  * Every output of the application computed the plain way, over the list of input records in arrival order, with
- * none of the application's code: sets of users instead of bit masks, lists of durations instead of a store,
- * a loop over open sessions instead of timers. It follows the documented semantics:
+ * none of the application's code: sets of users instead of bit masks, lists of durations instead of a store, a
+ * sorted list of waiting events, a loop over open sessions instead of timers. It follows the README's definitions,
+ * for one input partition:
  *
  * <ul>
- * <li>Stream time of the per-user stage is the largest timestamp of any input record so far. A record is rejected
- *     (dead letter) if it cannot be decoded, is invalid (null value without watermark header, empty user id,
- *     schema version below 1), or is more than the deduplication horizon behind that stream time. A repeated
- *     event id is dropped.</li>
- * <li>Before each event that is not rejected (duplicates included) and after each accepted one, and before each
- *     watermark, sessions whose timeout has passed are closed, earliest first. A session ends at its sign-out or at
- *     its last event plus the timeout, and is counted in the windows of that end time.</li>
- * <li>Windows see, in order, the accepted events, the ended sessions and, once all six topics have sent theirs, the
- *     watermark; except events that add nothing to any window (not a registration or check-out, and not the user's
- *     first of their kind in any of their windows) while their first window has not yet ended on the per-user
- *     stage's stream time. The windows' stream time is the largest timestamp they have seen. A window is closed
- *     once that stream time minus grace reaches its end; what arrives for a closed window is counted in the late
- *     counts instead.</li>
+ * <li>A record is rejected (dead letter) if it cannot be decoded, is invalid (null value without watermark header,
+ *     empty user id, schema version below 1, key other than the user id), or is more than the deduplication
+ *     horizon behind the largest timestamp of any record so far.</li>
+ * <li>Each topic's clock is the largest timestamp of its records so far, events and watermarks, rejected ones
+ *     aside. An event is late if its topic's clock, before it, is at or past its time plus grace. The first arrival
+ *     of an event id counts; later ones are dropped.</li>
+ * <li>A late event counts only in the late events of each window containing its time, under its user's segment as
+ *     known when it arrives (a late registration under its own), and under "all".</li>
+ * <li>A registration that is not late gives its user their segment when it arrives, from its event time on.</li>
+ * <li>Every other event waits until every topic's clock, minus grace, has reached it, then applies in event-time
+ *     order (ties: registration, sign-in, view, cart, check-out, sign-out, then arrival). Sessions whose last event
+ *     plus the timeout has been reached close first, at that time.</li>
+ * <li>A session opens at its sign-in; views, carts and check-outs of an open session move its last event; its
+ *     sign-out closes it. Session events without an open session belong to none.</li>
  * <li>A user counts in a window's distinct counts at their first event of that kind in that window, under the
- *     segment they had then; users without a registration seen count under "unknown".</li>
+ *     segment they had then: their registration's from its time on, otherwise "unknown".</li>
+ * <li>A window has its final rows once every topic's clock minus grace has reached its end.</li>
  * </ul>
  */
 final class ExpectedMetrics {
 
     static final String[] ALL = {"all", "all", "all"};
     static final String[] UNKNOWN = {"unknown", "unknown", "unknown"};
+    private static final List<String> RELEASE_ORDER = List.of(TestEvents.REGISTRATION, TestEvents.SIGN_IN,
+            TestEvents.ITEM_VIEW, TestEvents.ADD_TO_CART, TestEvents.CHECK_OUT, TestEvents.SIGN_OUT);
 
     /** The settings the expectations depend on. */
     record Settings(long sizeMs, long advanceMs, long graceMs, long sessionTimeoutMs, long dedupHorizonMs,
@@ -88,15 +93,28 @@ final class ExpectedMetrics {
     private final Map<String, Integer> nextOffset = new HashMap<>();
     private final Set<String> seenEventIds = new HashSet<>();
     private final Map<String, User> userStates = new HashMap<>();
-    private final Map<String, Long> topicWatermarks = new HashMap<>();
-    private long partitionWatermark = Long.MIN_VALUE;
+    private final Map<String, Long> topicClocks = new HashMap<>();
+    /** Events waiting for their place: (time, rank, arrival) and the event. */
+    private final TreeMap<long[], Event> waiting = new TreeMap<>((a, b) -> {
+        for (int i = 0; i < a.length; i++) {
+            int order = Long.compare(a[i], b[i]);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
+    });
+    /** Latest event time each user has had, by arrival, to tell when one arrives out of its user's order. */
+    private final Map<String, Long> latestArrived = new HashMap<>();
+    private final Set<String> signedIn = new HashSet<>();
+    private long arrivals;
     private long upstreamTime = Long.MIN_VALUE;
-    private long windowTime = Long.MIN_VALUE;
+    private long released = Long.MIN_VALUE;
 
-    // Window state: what was counted while the window was open
+    // Window state: what was counted
     private final Map<WindowKey, Long> registrationCounts = new HashMap<>();
     private final Map<String, Map<WindowKey, Set<String>>> distinctUsers = new HashMap<>();
-    private final Map<String, String[]> firstVisitSegment = new HashMap<>();
+    private final Set<String> firstVisits = new HashSet<>();
     private final Map<WindowKey, List<Long>> durations = new HashMap<>();
     private final Map<WindowKey, long[]> checkOuts = new HashMap<>();
     private final Map<WindowKey, long[]> lateCounts = new HashMap<>();
@@ -104,15 +122,15 @@ final class ExpectedMetrics {
     private static final class User {
         String[] segment;
         Long registeredAt;
+        boolean applied;
         long lastActivity = Long.MIN_VALUE;
         final Map<String, long[]> openSessions = new LinkedHashMap<>();
-        final Map<String, Long> earlySignOuts = new LinkedHashMap<>();
         int checkOuts;
         long revenueCents;
         Long lastCheckOut;
 
-        String[] segmentOrUnknown() {
-            return segment == null ? UNKNOWN : segment;
+        String[] segmentAt(long timeMs) {
+            return segment == null || registeredAt > timeMs ? UNKNOWN : segment;
         }
     }
 
@@ -133,17 +151,7 @@ final class ExpectedMetrics {
         switch (arrival.kind()) {
             case GARBAGE, UNKNOWN_SCHEMA -> reject(arrival, offset, "undecodable");
             case NULL_VALUE -> reject(arrival, offset, "invalid");
-            case WATERMARK -> {
-                closeTimedOutSessions();
-                topicWatermarks.merge(arrival.topic(), arrival.timestampMs(), Math::max);
-                if (topicWatermarks.size() == TestEvents.TOPICS.size()) {
-                    long min = Collections.min(topicWatermarks.values());
-                    if (min > partitionWatermark) {
-                        partitionWatermark = min;
-                        windowTime = Math.max(windowTime, min);
-                    }
-                }
-            }
+            case WATERMARK -> topicClocks.merge(arrival.topic(), arrival.timestampMs(), Math::max);
             case EVENT -> {
                 Event event = arrival.event();
                 if (event.userId().isEmpty() || event.schemaVersion() < 1 || !event.userId().equals(arrival.key())) {
@@ -151,19 +159,22 @@ final class ExpectedMetrics {
                 } else if (arrival.timestampMs() < upstreamTime - settings.dedupHorizonMs()) {
                     reject(arrival, offset, "expired");
                 } else {
-                    closeTimedOutSessions();
+                    Long clock = topicClocks.get(event.topic());
+                    boolean late = (clock != null && clock - settings.graceMs() >= event.timeMs())
+                            || event.timeMs() <= released;
+                    topicClocks.merge(event.topic(), event.timeMs(), Math::max);
                     if (!seenEventIds.add(event.eventId())) {
                         happened("duplicate dropped");
-                        return;
+                    } else {
+                        if (arrival.evolved()) {
+                            happened("evolved schema read");
+                        }
+                        admit(event, late);
                     }
-                    if (arrival.evolved()) {
-                        happened("evolved schema read");
-                    }
-                    accept(event);
-                    closeTimedOutSessions();
                 }
             }
         }
+        release();
     }
 
     private void reject(Arrival arrival, long offset, String reason) {
@@ -171,33 +182,75 @@ final class ExpectedMetrics {
         happened("dead letter " + reason);
     }
 
-    private void accept(Event event) {
+    private void admit(Event event, boolean late) {
         User user = userStates.computeIfAbsent(event.userId(), id -> new User());
         long time = event.timeMs();
+        if (late) {
+            happened("late event");
+            String[] segment = event.topic().equals(TestEvents.REGISTRATION) ? segmentOf(event) : user.segmentAt(time);
+            long latest = Math.floorDiv(time, settings.advanceMs());
+            for (long window = Math.max(0, latest - settings.sizeMs() / settings.advanceMs() + 1); window <= latest;
+                 window++) {
+                for (String[] key : List.of(segment, ALL)) {
+                    lateCounts.computeIfAbsent(WindowKey.of(key, window * settings.advanceMs()), k -> new long[2])[0]++;
+                }
+            }
+            return;
+        }
+        if (latestArrived.getOrDefault(event.userId(), Long.MIN_VALUE) > time) {
+            happened(event.topic().equals(TestEvents.REGISTRATION) ? "registration after its user's later events"
+                    : "event before an earlier one of its user");
+        }
+        latestArrived.merge(event.userId(), time, Math::max);
+        if (event.sessionId() != null && !event.topic().equals(TestEvents.SIGN_IN)
+                && !signedIn.contains(event.userId() + "/" + event.sessionId())) {
+            happened("session event before its sign-in");
+        }
+        if (event.topic().equals(TestEvents.SIGN_IN)) {
+            signedIn.add(event.userId() + "/" + event.sessionId());
+        }
+        if (event.topic().equals(TestEvents.REGISTRATION) && user.segment == null) {
+            user.segment = segmentOf(event);
+            user.registeredAt = time;
+        }
+        waiting.put(new long[] {time, RELEASE_ORDER.indexOf(event.topic()), arrivals++}, event);
+    }
+
+    /** Applies the waiting events that every topic's clock minus grace has passed, in order. */
+    private void release() {
+        if (!topicClocks.keySet().containsAll(TestEvents.TOPICS)) {
+            return;
+        }
+        long point = Collections.min(topicClocks.values()) - settings.graceMs();
+        if (point < released) {
+            return;
+        }
+        while (!waiting.isEmpty() && waiting.firstKey()[0] <= point) {
+            Event event = waiting.pollFirstEntry().getValue();
+            closeTimedOutSessions(event.timeMs());
+            apply(event);
+        }
+        closeTimedOutSessions(point);
+        released = point;
+    }
+
+    private void apply(Event event) {
+        User user = userStates.get(event.userId());
+        user.applied = true;
+        long time = event.timeMs();
         user.lastActivity = Math.max(user.lastActivity, time);
-        List<long[]> ended = new ArrayList<>();
+        String[] segment = user.segmentAt(time);
+        if (segment == UNKNOWN) {
+            happened("unknown segment");
+        }
         switch (event.topic()) {
             case TestEvents.REGISTRATION -> {
-                if (user.segment == null) {
-                    user.segment = new String[] {ageBand(event.age()), event.language(), event.domain()};
-                    user.registeredAt = time;
-                }
             }
-            case TestEvents.SIGN_IN -> {
-                Long early = user.earlySignOuts.remove(event.sessionId());
-                if (early != null) {
-                    happened("sign-out before its sign-in");
-                    ended.add(new long[] {early, Math.max(0, early - time)});
-                } else {
-                    user.openSessions.putIfAbsent(event.sessionId(), new long[] {time, time});
-                }
-            }
+            case TestEvents.SIGN_IN -> user.openSessions.putIfAbsent(event.sessionId(), new long[] {time, time});
             case TestEvents.SIGN_OUT -> {
                 long[] open = user.openSessions.remove(event.sessionId());
                 if (open != null) {
-                    ended.add(new long[] {time, Math.max(0, time - open[0])});
-                } else {
-                    user.earlySignOuts.putIfAbsent(event.sessionId(), time);
+                    toWindows("session", segment, event.userId(), time, time - open[0]);
                 }
             }
             case TestEvents.ITEM_VIEW, TestEvents.ADD_TO_CART -> touch(user, event);
@@ -209,13 +262,11 @@ final class ExpectedMetrics {
             }
             default -> throw new IllegalArgumentException(event.topic());
         }
-        if (user.segment == null) {
-            happened("event before registration");
-        }
-        toWindows(event.topic(), user.segmentOrUnknown(), event.userId(), time, event.totalCents());
-        for (long[] session : ended) {
-            toWindows("session", user.segmentOrUnknown(), event.userId(), session[0], session[1]);
-        }
+        toWindows(event.topic(), segment, event.userId(), time, event.totalCents());
+    }
+
+    private static String[] segmentOf(Event registration) {
+        return new String[] {ageBand(registration.age()), registration.language(), registration.domain()};
     }
 
     private static void touch(User user, Event event) {
@@ -225,60 +276,35 @@ final class ExpectedMetrics {
         }
     }
 
-    /** Closes, earliest end first, every session whose last event plus the timeout is at or before stream time. */
-    private void closeTimedOutSessions() {
+    /** Closes, earliest end first, every session whose last event plus the timeout is at or before {@code upTo}. */
+    private void closeTimedOutSessions(long upTo) {
         List<Object[]> due = new ArrayList<>();
-        userStates.forEach((userId, user) -> {
-            user.openSessions.forEach((sessionId, times) -> {
-                if (times[1] + settings.sessionTimeoutMs() <= upstreamTime) {
-                    due.add(new Object[] {times[1] + settings.sessionTimeoutMs(), userId, sessionId});
-                }
-            });
-            user.earlySignOuts.values().removeIf(at -> at + settings.sessionTimeoutMs() <= upstreamTime);
-        });
-        due.sort((a, b) -> {
-            int byTime = Long.compare((Long) a[0], (Long) b[0]);
-            return byTime != 0 ? byTime : ((String) a[1]).compareTo((String) b[1]);
-        });
+        userStates.forEach((userId, user) -> user.openSessions.forEach((sessionId, times) -> {
+            if (times[1] + settings.sessionTimeoutMs() <= upTo) {
+                due.add(new Object[] {times[1] + settings.sessionTimeoutMs(), userId, sessionId});
+            }
+        }));
+        due.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
         for (Object[] entry : due) {
             User user = userStates.get((String) entry[1]);
             long[] times = user.openSessions.remove((String) entry[2]);
             happened("session timed out");
-            toWindows("session", user.segmentOrUnknown(), (String) entry[1], (Long) entry[0], times[1] - times[0]);
+            long end = (Long) entry[0];
+            toWindows("session", user.segmentAt(end), (String) entry[1], end, times[1] - times[0]);
         }
     }
 
-    /** What the windows do with one contribution, sent under the user's segment and under "all". */
+    /** What the windows do with one contribution, counted under the user's segment and under "all". */
     private void toWindows(String what, String[] segment, String userId, long time, long amount) {
         long latest = Math.floorDiv(time, settings.advanceMs());
         long earliest = Math.max(0, latest - settings.sizeMs() / settings.advanceMs() + 1);
-        Set<Long> firstVisits = new HashSet<>();
         boolean distinctKind = !what.equals("session") && !what.equals(TestEvents.REGISTRATION)
                 && !what.equals(TestEvents.SIGN_OUT);
-        for (long window = earliest; window <= latest && distinctKind; window++) {
-            long start = window * settings.advanceMs();
-            if (firstVisitSegment.putIfAbsent(what + "|" + userId + "|" + start, segment) == null) {
-                firstVisits.add(window);
-            }
-        }
-        boolean addsSomething = what.equals("session") || what.equals(TestEvents.REGISTRATION)
-                || what.equals(TestEvents.CHECK_OUT) || !firstVisits.isEmpty();
-        if (!addsSomething && earliest * settings.advanceMs() + settings.sizeMs() > upstreamTime) {
-            happened("event kept from the windows");
-            return;
-        }
-        windowTime = Math.max(windowTime, time);
         for (long window = earliest; window <= latest; window++) {
             long start = window * settings.advanceMs();
-            boolean closed = start + settings.sizeMs() <= windowTime - settings.graceMs();
-            boolean firstVisit = firstVisits.contains(window);
+            boolean firstVisit = distinctKind && firstVisits.add(what + "|" + userId + "|" + start);
             for (String[] key : List.of(segment, ALL)) {
                 WindowKey windowKey = WindowKey.of(key, start);
-                if (closed) {
-                    happened("late for a window");
-                    lateCounts.computeIfAbsent(windowKey, k -> new long[2])[what.equals("session") ? 1 : 0]++;
-                    continue;
-                }
                 switch (what) {
                     case TestEvents.REGISTRATION -> registrationCounts.merge(windowKey, 1L, Long::sum);
                     case "session" -> durations.computeIfAbsent(windowKey, k -> new ArrayList<>()).add(amount);
@@ -298,7 +324,7 @@ final class ExpectedMetrics {
         }
     }
 
-    /** Keeps what a window that has closed by the final stream time emitted; late counts are kept for all. */
+    /** Keeps what a window that has closed by the final release point emitted; late counts are kept for all. */
     private void finish() {
         registrationCounts.forEach((key, count) -> {
             if (closedAtEnd(key)) {
@@ -335,7 +361,11 @@ final class ExpectedMetrics {
             }
         });
         lateCounts.forEach((key, counts) -> late.put(key, new Late(counts[0], counts[1])));
-        userStates.forEach((userId, user) -> users.put(userId, userRow(user)));
+        userStates.forEach((userId, user) -> {
+            if (user.applied) {
+                users.put(userId, userRow(user));
+            }
+        });
     }
 
     private long distinct(String step, WindowKey key) {
@@ -343,11 +373,11 @@ final class ExpectedMetrics {
     }
 
     private boolean closedAtEnd(WindowKey key) {
-        return key.windowStart() + settings.sizeMs() <= windowTime - settings.graceMs();
+        return key.windowStart() + settings.sizeMs() <= released;
     }
 
     private UserRow userRow(User user) {
-        long now = upstreamTime;
+        long now = released;
         String lifecycle;
         if (user.registeredAt != null && now - user.registeredAt < settings.newMs()) {
             lifecycle = "new";
@@ -368,7 +398,7 @@ final class ExpectedMetrics {
                     + (user.revenueCents >= settings.highRevenueCents() ? 1 : 0);
             value = bars == 2 ? "high" : bars == 1 ? "medium" : "low";
         }
-        String[] segment = user.segmentOrUnknown();
+        String[] segment = user.segment == null ? UNKNOWN : user.segment;
         return new UserRow(segment[0], segment[1], segment[2], lifecycle, value, user.registeredAt, user.checkOuts,
                 user.revenueCents, user.lastCheckOut);
     }

@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The registrations metric computed the plain way, over a list of events in arrival order, with none of the
- * topology's code. An event at time t belongs to every window [s, s + size) with s a multiple of the advance and
- * s <= t < s + size, and is counted in such a window only if the window is still open when the event arrives:
- * its end plus the grace period lies beyond the stream time, the largest timestamp seen so far. Every
- * registration also counts in the total over all segments, whose fields are all "all".
+ * The registrations metric computed the plain way, over a list of registrations in arrival order on one topic
+ * partition, with none of the topology's code. A registration is late when a registration at least the grace period
+ * newer arrived before it; every other one counts in every window [s, s + size) with s a multiple of the advance and
+ * s <= t < s + size, under its segment and under the total over all segments, whose fields are all "all".
  */
 final class ExpectedRegistrations {
 
@@ -23,15 +22,17 @@ final class ExpectedRegistrations {
     static Map<RowKey, Long> compute(List<TestEvents.Registration> eventsInArrivalOrder, long sizeMs, long advanceMs,
                                      long graceMs) {
         Map<RowKey, Long> counts = new HashMap<>();
-        long streamTime = Long.MIN_VALUE;
+        long topicClock = Long.MIN_VALUE;
         for (TestEvents.Registration event : eventsInArrivalOrder) {
-            streamTime = Math.max(streamTime, event.eventTimeMs());
+            boolean late = topicClock != Long.MIN_VALUE && topicClock - graceMs >= event.eventTimeMs();
+            topicClock = Math.max(topicClock, event.eventTimeMs());
+            if (late) {
+                continue;
+            }
             long lastStart = event.eventTimeMs() - Math.floorMod(event.eventTimeMs(), advanceMs);
             for (long start = lastStart; start > event.eventTimeMs() - sizeMs; start -= advanceMs) {
-                if (start + sizeMs + graceMs > streamTime) {
-                    counts.merge(new RowKey(band(event.age()), event.language(), event.domain(), start), 1L, Long::sum);
-                    counts.merge(new RowKey("all", "all", "all", start), 1L, Long::sum);
-                }
+                counts.merge(new RowKey(band(event.age()), event.language(), event.domain(), start), 1L, Long::sum);
+                counts.merge(new RowKey("all", "all", "all", start), 1L, Long::sum);
             }
         }
         return counts;

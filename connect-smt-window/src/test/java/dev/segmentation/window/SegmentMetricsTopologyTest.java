@@ -68,9 +68,9 @@ class SegmentMetricsTopologyTest {
     @Test
     void theJourneysHoldEveryKindOfImperfectData() {
         assertThat(expected.happenings).containsKeys("duplicate dropped", "dead letter undecodable",
-                "dead letter invalid", "dead letter expired", "late for a window", "session timed out",
-                "sign-out before its sign-in", "event before registration", "evolved schema read",
-                "event kept from the windows");
+                "dead letter invalid", "dead letter expired", "late event", "session timed out",
+                "session event before its sign-in", "event before an earlier one of its user",
+                "registration after its user's later events", "unknown segment", "evolved schema read");
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -61,6 +63,18 @@ class SegmentationTopologyTest {
         driver.close();
     }
 
+    /**
+     * Watermarks on all six topics: a partition's events are applied once every one of its topics has passed them,
+     * and here only registrations are sent.
+     */
+    private void sendWatermarks(long timestampMs) {
+        for (String topic : TestEvents.TOPICS) {
+            driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(new TestRecord<>(
+                    "__watermark__", null, new RecordHeaders().add("segmentation.watermark", new byte[0]),
+                    Instant.ofEpochMilli(timestampMs)));
+        }
+    }
+
     private void send(List<TestEvents.Registration> events) {
         events.forEach(e -> registrations.pipeInput(new TestRecord<>(e.userId(), e.toAvro(), Instant.ofEpochMilli(e.eventTimeMs()))));
     }
@@ -99,7 +113,7 @@ class SegmentationTopologyTest {
         }
         send(events);
         long streamTime = T0 + 6 * HOUR;
-        send(List.of(new TestEvents.Registration("advance", streamTime, 40, "fr", "proton.me")));
+        sendWatermarks(streamTime);
 
         Map<RowKey, Long> expected = closedBy(ExpectedRegistrations.compute(events, HOUR, 15 * MINUTE, GRACE), streamTime);
         assertThat(expected).hasSizeGreaterThan(20);
@@ -107,31 +121,29 @@ class SegmentationTopologyTest {
     }
 
     @Test
-    void countsLateEventsWithinGraceAndReportsThoseBeyondIt() {
+    void anEventIsLateWhenItsTopicHasReachedItsTimePlusGraceAndCountsInAllItsWindowsOtherwise() {
         List<TestEvents.Registration> inOrder = List.of(
                 new TestEvents.Registration("a", T0 + 5 * MINUTE, 30, "es", "yahoo.com"),
                 new TestEvents.Registration("b", T0 + 70 * MINUTE, 30, "es", "yahoo.com"));
         send(inOrder);
-        // Stream time is T0 + 70 min; the window [T0, T0 + 60 min) closes at T0 + 70 min, so this one is too late,
-        TestEvents.Registration tooLate = new TestEvents.Registration("late", T0 + 1 * MINUTE, 30, "es", "yahoo.com");
-        // while the window [T0 + 15 min, T0 + 75 min) is still open for this one.
-        TestEvents.Registration withinGrace = new TestEvents.Registration("ok", T0 + 16 * MINUTE, 30, "es", "yahoo.com");
+        // The topic has reached T0 + 70 min: an event at T0 + 60 min (70 minus the grace of 10) is late,
+        TestEvents.Registration tooLate = new TestEvents.Registration("late", T0 + 60 * MINUTE, 30, "es", "yahoo.com");
+        // one a millisecond newer takes its place in the order and counts in all four of its windows.
+        TestEvents.Registration withinGrace =
+                new TestEvents.Registration("ok", T0 + 60 * MINUTE + 1, 30, "es", "yahoo.com");
         send(List.of(tooLate, withinGrace));
         long streamTime = T0 + 5 * HOUR;
-        send(List.of(new TestEvents.Registration("advance", streamTime, 40, "fr", "proton.me")));
+        sendWatermarks(streamTime);
 
         Map<RowKey, Long> rows = emittedRows();
-        RowKey firstWindow = new RowKey("25-34", "es", "yahoo.com", T0);
-        assertThat(rows.get(new RowKey("all", "all", "all", T0 + 15 * MINUTE))).isEqualTo(2L);
-        RowKey secondWindow = new RowKey("25-34", "es", "yahoo.com", T0 + 15 * MINUTE);
-        assertThat(rows.get(firstWindow)).isEqualTo(1L);
-        assertThat(rows.get(secondWindow)).isEqualTo(2L);
+        assertThat(rows.get(new RowKey("25-34", "es", "yahoo.com", T0))).as("a only").isEqualTo(1L);
+        assertThat(rows.get(new RowKey("25-34", "es", "yahoo.com", T0 + 15 * MINUTE))).as("b and ok").isEqualTo(2L);
+        assertThat(rows.get(new RowKey("all", "all", "all", T0 + 60 * MINUTE))).as("b and ok").isEqualTo(2L);
         List<TestEvents.Registration> arrivals = new ArrayList<>(inOrder);
         arrivals.addAll(List.of(tooLate, withinGrace));
         assertThat(rows).isEqualTo(closedBy(ExpectedRegistrations.compute(arrivals, HOUR, 15 * MINUTE, GRACE), streamTime));
 
-        // The late one belonged to the four windows that start from T0 - 45 min to T0, all closed when it came; the
-        // one within grace of its last window missed the three before it.
+        // The late one counts in the late events of each of its four windows, from T0 + 15 min to T0 + 60 min.
         Map<RowKey, Long> late = new HashMap<>();
         driver.createOutputTopic("segment_late_events", new ConfluentAvroSerde(registry, true).deserializer(),
                 new ConfluentAvroSerde(registry, false).deserializer()).readRecordsToList().forEach(record -> {
@@ -141,18 +153,17 @@ class SegmentationTopologyTest {
                             (Long) value.get("late_events"));
                 });
         Map<RowKey, Long> expectedLate = new HashMap<>();
-        for (long start = T0 - 45 * MINUTE; start <= T0; start += 15 * MINUTE) {
-            long lateEvents = start == T0 - 45 * MINUTE ? 1L : 2L;
-            expectedLate.put(new RowKey("25-34", "es", "yahoo.com", start), lateEvents);
-            expectedLate.put(new RowKey("all", "all", "all", start), lateEvents);
+        for (long start = T0 + 15 * MINUTE; start <= T0 + 60 * MINUTE; start += 15 * MINUTE) {
+            expectedLate.put(new RowKey("25-34", "es", "yahoo.com", start), 1L);
+            expectedLate.put(new RowKey("all", "all", "all", start), 1L);
         }
         assertThat(late).isEqualTo(expectedLate);
     }
 
     @Test
     void registersKeyAndValueSchemasUnderTopicNameSubjects() {
-        send(List.of(new TestEvents.Registration("a", T0, 30, "es", "yahoo.com"),
-                new TestEvents.Registration("advance", T0 + 3 * HOUR, 30, "es", "yahoo.com")));
+        send(List.of(new TestEvents.Registration("a", T0, 30, "es", "yahoo.com")));
+        sendWatermarks(T0 + 3 * HOUR);
         assertThat(emittedRows()).isNotEmpty();
         assertThat(registry.subjects()).containsKeys("segment_registrations-key", "segment_registrations-value",
                 "user_registration-value");

@@ -41,8 +41,8 @@ class SessionTopologyTest {
         harness.send(at("u2", TestEvents.ITEM_VIEW, 5, "s2"));   // s2's last event: it times out at 8:35
         harness.send(at("u4", TestEvents.SIGN_IN, 6, "s4"));     // nothing more: s4 times out at 8:36
         harness.send(at("u1", TestEvents.SIGN_OUT, 10, "s1"));   // s1: 8:01 to 8:10, 9 minutes
-        harness.send(at("u3", TestEvents.SIGN_OUT, 12, "s3"));   // before its sign-in arrives,
-        harness.send(at("u3", TestEvents.SIGN_IN, 4, "s3"));     // which closes s3 at once: 8:04 to 8:12
+        harness.send(at("u3", TestEvents.SIGN_OUT, 12, "s3"));   // arrives before its sign-in,
+        harness.send(at("u3", TestEvents.SIGN_IN, 4, "s3"));     // which takes its place first: 8:04 to 8:12
         harness.send(Event.registration("r-u5", "u5", T0 + 37 * MINUTE, 30, "de", "web.de"));   // 8:37: both time out
         harness.send(at("u4", TestEvents.SIGN_OUT, 40, "s4"));   // too late, s4 has timed out with 0 minutes
         harness.sendWatermarks(T0 + 5 * HOUR);
@@ -72,6 +72,33 @@ class SessionTopologyTest {
                 row -> java.util.Arrays.asList(row.get("viewers"), row.get("cart_adders"), row.get("buyers"),
                         row.get("view_to_cart_rate"), row.get("cart_to_check_out_rate")));
         assertThat(funnel.get(WindowKey.of(SEGMENT, T0))).containsExactly(2L, 0L, 0L, 0.0, null);
+        assertThat(harness.read("segment_late_events")).isEmpty();
+    }
+
+    @Test
+    void aSessionIsTheSameWhateverOrderItsEventsArriveIn() {
+        harness.send(Event.registration("r-u1", "u1", T0 - 50 * MINUTE, 30, "de", "web.de"));
+        harness.send(Event.registration("r-u2", "u2", T0 - 50 * MINUTE, 30, "de", "web.de"));
+        // s1: its view arrives before its sign-in; it times out 30 minutes after the view, lasting 5 minutes.
+        harness.send(at("u1", TestEvents.ITEM_VIEW, 5, "s1"));
+        harness.send(at("u1", TestEvents.SIGN_IN, 0, "s1"));
+        // s2: signed in at 8:01; other topics move on to 8:45, past its timeout (8:31) in arrival order, ...
+        harness.send(at("u2", TestEvents.SIGN_IN, 1, "s2"));
+        harness.send(Event.registration("r-u3", "u3", T0 + 45 * MINUTE, 30, "de", "web.de"));
+        harness.send(at("u3", TestEvents.SIGN_IN, 45, "s3"));
+        // ... then its view at 8:25 arrives within grace of its own topic (8:05) and keeps it open to 8:55.
+        harness.send(at("u2", TestEvents.ITEM_VIEW, 25, "s2"));
+        harness.send(at("u3", TestEvents.SIGN_OUT, 50, "s3"));
+        harness.sendWatermarks(T0 + 5 * HOUR);
+
+        Map<WindowKey, List<Object>> sessions = OutputRows.windowed(harness.read("segment_sessions"), "sessions", HOUR,
+                row -> List.of(row.get("sessions"), row.get("avg_duration_ms"), row.get("p95_duration_ms")));
+        // Ends: s1 8:35 (5 min), s3 8:50 (5 min), s2 8:55 (24 min).
+        assertThat(sessions.get(WindowKey.of(SEGMENT, T0))).containsExactly(3L, 34.0 / 3 * MINUTE, 24 * MINUTE);
+        assertThat(sessions.get(WindowKey.of(SEGMENT, T0 + 30 * MINUTE))).containsExactly(3L, 34.0 / 3 * MINUTE,
+                24 * MINUTE);
+        assertThat(sessions.get(WindowKey.of(SEGMENT, T0 - 15 * MINUTE))).containsExactly(1L, 5.0 * MINUTE,
+                5 * MINUTE);
         assertThat(harness.read("segment_late_events")).isEmpty();
     }
 

@@ -13,6 +13,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.segmentation.window.ExpectedMetrics.WindowKey;
 import dev.segmentation.window.TestEvents.Event;
 
 /** One user's lifecycle and value segments over event time, as the compacted topic receives them. */
@@ -27,6 +28,8 @@ class UserSegmentTopologyTest {
             SegmentationConfig.VALUE_HIGH_ORDERS_CONFIG, "2",
             SegmentationConfig.VALUE_HIGH_REVENUE_CONFIG, "10000"));
 
+    private static final String[] SEGMENT = {"25-34", "de", "web.de"};
+
     @AfterEach
     void close() {
         harness.close();
@@ -37,11 +40,8 @@ class UserSegmentTopologyTest {
         harness.send(Event.registration("r1", "u1", T0, 30, "de", "web.de"));
         harness.send(Event.checkOut("c1", "u1", T0 + 12 * MINUTE, "s1", 6_000));
         harness.send(Event.checkOut("c2", "u1", T0 + 20 * MINUTE, "s1", 5_000));
-        // Other users' events move event time on; u1 does nothing more.
-        long[] later = {HOUR, 2 * HOUR + 20 * MINUTE, 3 * HOUR + 20 * MINUTE, 4 * HOUR + 20 * MINUTE, 5 * HOUR};
-        for (int i = 0; i < later.length; i++) {
-            harness.send(Event.registration("r-other-" + i, "other" + i, T0 + later[i], 40, "fr", "gmail.com"));
-        }
+        // Watermarks move event time on; u1 does nothing more. Each change is written at the event time it happens.
+        harness.sendWatermarks(T0 + 5 * HOUR);
 
         List<List<Object>> rows = harness.read("user_segments").stream()
                 .filter(record -> record.key().get("user_id").toString().equals("u1"))
@@ -62,14 +62,39 @@ class UserSegmentTopologyTest {
     }
 
     @Test
-    void eventsBeforeTheRegistrationCountUnderUnknownUntilItArrives() {
+    void aRegistrationThatArrivesAfterTheUsersLaterEventsStillSetsTheirSegment() {
         harness.send(Event.inSession(TestEvents.SIGN_IN, "i1", "u1", T0 + MINUTE, "s1"));
+        // Seven minutes later in arrival, a minute earlier in event time: within grace.
         harness.send(Event.registration("r1", "u1", T0, 30, "de", "web.de"));
+        harness.sendWatermarks(T0 + 3 * HOUR);
 
         List<GenericRecord> rows = harness.read("user_segments").stream().map(record -> record.value()).toList();
         assertThat(rows).extracting(row -> row.get("age_band").toString() + "/" + row.get("preferred_language")
-                        + "/" + row.get("email_domain") + "/" + row.get("lifecycle_segment") + "/" + row.get("registered_at"))
-                .containsExactly("unknown/unknown/unknown/active/null", "25-34/de/web.de/new/" + T0);
+                        + "/" + row.get("email_domain") + "/" + row.get("registered_at"))
+                .as("never unknown").containsOnly("25-34/de/web.de/" + T0);
+        assertThat(rows.get(0).get("lifecycle_segment").toString()).isEqualTo("new");
+        assertThat(rows.get(0).get("as_of")).isEqualTo(T0);
+        Map<WindowKey, Long> active = OutputRows.windowed(harness.read("segment_active_users"), "active_users", HOUR,
+                row -> (Long) row.get("active_users"));
+        assertThat(active).containsEntry(WindowKey.of(SEGMENT, T0), 1L).hasSize(8)
+                .doesNotContainKey(WindowKey.of(ExpectedMetrics.UNKNOWN, T0));
+    }
+
+    @Test
+    void aUserWhoseRegistrationIsLateStaysUnknown() {
+        harness.send(Event.inSession(TestEvents.SIGN_IN, "i1", "u1", T0 + MINUTE, "s1"));
+        harness.send(Event.registration("r2", "u2", T0 + 40 * MINUTE, 31, "de", "web.de"));
+        // The registrations have reached 8:40; one at 8:00 is beyond the grace of 15 minutes.
+        harness.send(Event.registration("r1", "u1", T0, 30, "de", "web.de"));
+        harness.sendWatermarks(T0 + 3 * HOUR);
+
+        Map<WindowKey, Long> active = OutputRows.windowed(harness.read("segment_active_users"), "active_users", HOUR,
+                row -> (Long) row.get("active_users"));
+        assertThat(active).containsEntry(WindowKey.of(ExpectedMetrics.UNKNOWN, T0), 1L)
+                .doesNotContainKey(WindowKey.of(SEGMENT, T0));
+        Map<WindowKey, Long> late = OutputRows.latest(harness.read("segment_late_events"), "late_events", HOUR,
+                row -> (Long) row.get("late_events"));
+        assertThat(late).containsEntry(WindowKey.of(SEGMENT, T0), 1L).hasSize(8);
     }
 
     private static List<Object> row(GenericRecord value) {

@@ -3,14 +3,14 @@ package dev.segmentation.window.users;
 import java.util.Iterator;
 
 /**
- * Pairs sign-ins with sign-outs by session id, and closes sessions that never sign out.
+ * Pairs sign-ins with sign-outs by session id, and closes sessions that never sign out. Events reach it in event-time
+ * order ({@link EventOrder}), so a session's sign-in always comes before the rest of it.
  *
- * <p>A session ends at its sign-out, or, without one, {@code timeout} after its last event (sign-in, view, cart or
- * check-out of that session). It is counted in the windows of that end time: the end is known exactly when it
- * happens on the event-time clock, so the session reaches its windows before they close. Its duration runs from
- * sign-in to sign-out, or to the last event when it timed out. A sign-out that arrives before its sign-in is kept
- * for one timeout and closes the session as soon as the sign-in comes; one that arrives after its session timed
- * out is not paired.
+ * <p>A session opens at its sign-in and ends at its sign-out, or, without one, {@code timeout} after its last event
+ * (sign-in, view, cart or check-out of that session) if no event of the session comes before then. It is counted in
+ * the windows of that end time; its duration runs from sign-in to sign-out, or to the last event when it timed out.
+ * A sign-out, view, cart or check-out whose session is not open (its sign-in was late, or the session had already
+ * timed out) belongs to no session.
  */
 final class SessionBook {
 
@@ -25,15 +25,7 @@ final class SessionBook {
         this.timeoutMs = timeoutMs;
     }
 
-    void signIn(UserState user, String sessionId, long atMs, Ends ends) {
-        for (Iterator<EarlySignOut> it = user.earlySignOuts.iterator(); it.hasNext(); ) {
-            EarlySignOut early = it.next();
-            if (early.sessionId().equals(sessionId)) {
-                it.remove();
-                ends.ended(early.atMs(), Math.max(0, early.atMs() - atMs));
-                return;
-            }
-        }
+    void signIn(UserState user, String sessionId, long atMs) {
         if (find(user, sessionId) == null) {
             user.sessions.add(new OpenSession(sessionId, atMs, atMs));
         }
@@ -43,9 +35,7 @@ final class SessionBook {
         OpenSession session = find(user, sessionId);
         if (session != null) {
             user.sessions.remove(session);
-            ends.ended(atMs, Math.max(0, atMs - session.startMs));
-        } else if (user.earlySignOuts.stream().noneMatch(early -> early.sessionId().equals(sessionId))) {
-            user.earlySignOuts.add(new EarlySignOut(sessionId, atMs));
+            ends.ended(atMs, atMs - session.startMs);
         }
     }
 
@@ -57,7 +47,7 @@ final class SessionBook {
         }
     }
 
-    /** Closes the sessions, and forgets the early sign-outs, whose timeout is at or before {@code nowMs}. */
+    /** Closes the sessions whose timeout is at or before {@code nowMs}. */
     void expire(UserState user, long nowMs, Ends ends) {
         for (Iterator<OpenSession> it = user.sessions.iterator(); it.hasNext(); ) {
             OpenSession session = it.next();
@@ -66,17 +56,13 @@ final class SessionBook {
                 ends.ended(session.lastSeenMs + timeoutMs, session.lastSeenMs - session.startMs);
             }
         }
-        user.earlySignOuts.removeIf(early -> early.atMs() + timeoutMs <= nowMs);
     }
 
-    /** When the next session times out or early sign-out is forgotten, or {@link UserState#NO_DUE}. */
+    /** When the next session times out, or {@link UserState#NO_DUE}. */
     long nextDeadline(UserState user) {
         long next = UserState.NO_DUE;
         for (OpenSession session : user.sessions) {
             next = Math.min(next, session.lastSeenMs + timeoutMs);
-        }
-        for (EarlySignOut early : user.earlySignOuts) {
-            next = Math.min(next, early.atMs() + timeoutMs);
         }
         return next;
     }

@@ -1,5 +1,6 @@
 package dev.segmentation.window.users;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -8,16 +9,19 @@ import java.util.TreeSet;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.WindowSpec;
+import dev.segmentation.window.ingest.EventType;
 import dev.segmentation.window.ingest.Ingested;
 import dev.segmentation.window.ingest.UserEvent;
 import dev.segmentation.window.ingest.Watermark;
@@ -28,31 +32,31 @@ import dev.segmentation.window.windows.Contribution;
  * task and their state needs no repartitioning: the segment from their registration, their sessions, the windows
  * they were already counted in, their activity and check-outs.
  *
- * <p>Duplicates are dropped here, by the event ids each user's state remembers ({@link RecentEvents}). Out of each
- * other event comes a {@link Contribution}, sent twice, keyed by the user's segment and by {@link Segment#ALL}; out
- * of sessions that end, another; and, when a user's segments change, a {@link UserSegmentUpdate}. Users whose
- * registration has not been seen count under {@link Segment#UNKNOWN}.
+ * <p>Each event is first checked on arrival: a duplicate (an event id the user already had) is dropped; a late one
+ * ({@link EventOrder}) is counted in the late events of its windows, under the user's segment as far as it is known
+ * (a late registration under the segment it names), and nowhere else; a registration sets the user's segment at once, from its event time on. Every other event waits
+ * in {@link EventOrder} and is applied once the partition's clock minus grace has passed it, earliest first, so the
+ * per-user logic sees each user's journey in event-time order whatever order it arrived in. Out of each applied
+ * event that adds to a window comes a {@link Contribution}, sent twice, keyed by the user's segment and by
+ * {@link Segment#ALL}; out of sessions that end, another; and, when a user's segments change, a
+ * {@link UserSegmentUpdate}. Events before a user's registration (or of users whose registration never came in
+ * time) count under {@link Segment#UNKNOWN}.
  *
- * <p>An event that adds nothing to any window (a user's second view in a window, a sign-out) is sent to the windows
- * only if it could be late there, that is once the first of its windows has ended on this partition's clock: the
- * windows' stream time is the largest timestamp sent to them, which is never ahead of this partition's, so an
- * event whose first window is still running here cannot have missed it there. Skipping the others halves the
- * records sent between the stages. Late counts stay exact as long as no upstream partition runs more than the grace
- * period ahead of another, beyond which windows lose events anyway.
- *
- * <p>Event time is the task's stream time. Before and after each record, the timers due by then fire in due
- * order, so that sessions which time out reach their windows before a record that moves time on (such as a
- * watermark) can close those windows.
+ * <p>The task's clock is the release point: the event time of what is being applied, or the timer due. Timers due
+ * at or before an event fire before it, each at its own due time, so that sessions which time out reach their
+ * windows in order, and a user segment row's {@code as_of} is the event time of its change.
  */
 public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Object> {
 
     public static final String STATE_STORE = "user-state";
     public static final String TIMER_STORE = "user-timers";
-    public static final String WATERMARK_STORE = "upstream-watermarks";
+    public static final String ORDER_STORE = "user-events-waiting";
+    public static final String CLOCK_STORE = "user-topic-clocks";
 
     private static final Bytes ALL = Bytes.wrap(Segment.ALL.toBytes());
     private static final Bytes UNKNOWN = Bytes.wrap(Segment.UNKNOWN.toBytes());
     private static final Bytes WATERMARK = Bytes.wrap(Segment.WATERMARK.toBytes());
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
     /**
      * Event time between two progress ticks: the window stage holds a contribution back until every upstream
      * partition has got as far, so a partition that has nothing for a window partition for a while must still say
@@ -62,28 +66,30 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
 
     private final Collection<String> inputTopics;
     private final WindowSpec windows;
+    private final long idleMs;
     private final RecentEvents recentEvents;
     private final DistinctWindows distinct;
     private final SessionBook sessions;
     private final UserSegmentRules rules;
     private final UserSegmentRows rows;
-    /** Sessions ended while handling one record, sent after the record's own contribution. */
+    /** Sessions ended while handling one event or timer, sent after the event's own contribution. */
     private final List<long[]> endedSessions = new ArrayList<>(2);
 
     private ProcessorContext<Bytes, Object> context;
     private KeyValueStore<Bytes, UserState> users;
     private UserTimers timers;
-    private UpstreamWatermarks watermarks;
+    private EventOrder order;
     private int origin;
-    /** The largest event time this task has handled, watermarks aside; only its progress ticks use it. */
-    private long latestEventMs = Long.MIN_VALUE;
+    /** The release point last sent as a watermark. */
+    private long watermarkSent = EventOrder.NONE;
     /** The tick interval, counted from the epoch, of the last progress tick; none yet after a start. */
     private long lastTick = Long.MIN_VALUE;
 
     UserActivity(Collection<String> inputTopics, WindowSpec windows, long sessionTimeoutMs, long dedupHorizonMs,
-                 UserSegmentRules rules) {
+                 long idleMs, UserSegmentRules rules) {
         this.inputTopics = inputTopics;
         this.windows = windows;
+        this.idleMs = idleMs;
         this.recentEvents = new RecentEvents(dedupHorizonMs);
         this.distinct = new DistinctWindows(windows);
         this.sessions = new SessionBook(sessionTimeoutMs);
@@ -92,13 +98,16 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     }
 
     /**
-     * The processor with its three stores.
+     * The processor with its four stores.
      *
+     * @param windows        the windows, whose grace is how long an event may wait for its place in the order
      * @param dedupHorizonMs how long event ids are remembered, in event time
+     * @param idleMs         how long a silent input topic holds its partition back, in wall-clock time
      */
     public static ProcessorSupplier<Bytes, Ingested, Bytes, Object> supplier(Collection<String> inputTopics,
                                                                            WindowSpec windows, long sessionTimeoutMs,
-                                                                           long dedupHorizonMs, UserSegmentRules rules) {
+                                                                           long dedupHorizonMs, long idleMs,
+                                                                           UserSegmentRules rules) {
         Set<StoreBuilder<?>> stores = Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.Bytes(),
                         UserState.serde()).withCachingEnabled(),
@@ -106,12 +115,16 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
                 // serves, while a RocksDB iterator seeks straight to the first one.
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingDisabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.Bytes(),
-                        Serdes.ByteArray()));
+                // In memory: it holds the grace period's events and is read back only at start-up, from its
+                // changelog. Cached, so an event that comes and goes within one commit reaches the changelog once.
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ORDER_STORE), Serdes.Bytes(),
+                        Serdes.ByteArray()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.Bytes(),
+                        Serdes.ByteArray()).withCachingEnabled());
         return new ProcessorSupplier<>() {
             @Override
             public Processor<Bytes, Ingested, Bytes, Object> get() {
-                return new UserActivity(inputTopics, windows, sessionTimeoutMs, dedupHorizonMs, rules);
+                return new UserActivity(inputTopics, windows, sessionTimeoutMs, dedupHorizonMs, idleMs, rules);
             }
 
             @Override
@@ -126,63 +139,101 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         this.context = context;
         this.users = context.getStateStore(STATE_STORE);
         this.timers = new UserTimers(context.getStateStore(TIMER_STORE));
-        this.watermarks = new UpstreamWatermarks(context.getStateStore(WATERMARK_STORE), inputTopics);
+        this.order = new EventOrder(inputTopics, windows.graceMs(), idleMs, context.getStateStore(ORDER_STORE),
+                context.getStateStore(CLOCK_STORE));
         // Input topics are co-partitioned, so the task's partition names the upstream partition.
         this.origin = context.taskId().partition();
+        this.watermarkSent = EventOrder.NONE;
+        this.lastTick = Long.MIN_VALUE;
+        // A topic that falls silent stops holding the others back after the idle time, with or without a record.
+        context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> release(false));
     }
 
     @Override
     public void process(Record<Bytes, Ingested> record) {
-        long now = context.currentStreamTimeMs();
-        fireTimers(now);
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElseThrow();
+        long wallClock = context.currentSystemTimeMs();
         if (record.value() instanceof UserEvent event) {
-            handle(event, now);
-            fireTimers(now);
-            tickProgress(event.timestampMs());
-        } else if (record.value() instanceof Watermark watermark) {
-            long partitionWatermark = watermarks.advance(watermark.topic(), record.timestamp());
-            if (partitionWatermark != UserState.NONE) {
-                context.forward(new Record<>(WATERMARK, Contribution.watermark(origin), partitionWatermark));
-            }
+            arrive(event, topic, wallClock);
+            release(false);
+        } else if (record.value() instanceof Watermark) {
+            order.heard(topic, record.timestamp(), wallClock);
+            release(true);
         }
     }
 
-    /**
-     * Tells every window partition how far this task has got, once per tick interval of event time. Event times
-     * rather than stream time: a watermark read from one input topic moves the task's stream time hours on while
-     * the other topics may still hold events from before it.
-     */
-    private void tickProgress(long eventMs) {
-        latestEventMs = Math.max(latestEventMs, eventMs);
-        long tick = Math.floorDiv(latestEventMs, PROGRESS_TICK_MS);
-        if (tick > lastTick) {
-            lastTick = tick;
-            context.forward(new Record<>(WATERMARK, Contribution.progress(origin), latestEventMs));
-        }
-    }
-
-    private void handle(UserEvent event, long now) {
+    /** Drops a duplicate, counts a late event, sets the segment from a registration, and holds the rest. */
+    private void arrive(UserEvent event, String topic, long wallClock) {
+        long time = event.timestampMs();
+        boolean late = order.isLate(topic, time);
+        order.heard(topic, time, wallClock);
         Bytes userKey = event.userKey();
         UserState user = users.get(userKey);
         if (user == null) {
             user = new UserState();
         }
-        long time = event.timestampMs();
-        if (recentEvents.isDuplicate(user, event.eventId(), time, now)) {
+        if (recentEvents.isDuplicate(user, event.eventId(), time, context.currentStreamTimeMs())) {
             return;
         }
+        if (late) {
+            // A late registration counts under the segment it names; other late events under their user's, as far
+            // as it is known when they arrive.
+            Bytes segment = event.type() == EventType.USER_REGISTRATION
+                    ? Bytes.wrap(event.segment().toBytes()) : segmentAt(user, time);
+            contribute(segment, new Contribution(Contribution.Kind.LATE, origin, 0, 0), time);
+        } else {
+            if (event.type() == EventType.USER_REGISTRATION && user.segmentKey == null) {
+                user.segmentKey = event.segment().toBytes();
+                user.registeredAt = time;
+            }
+            order.hold(event);
+        }
+        users.put(userKey, user);
+    }
+
+    /**
+     * Applies, in event-time order, every waiting event the release point has passed, with the timers due among them,
+     * and tells the windows how far this partition has got.
+     */
+    private void release(boolean watermark) {
+        long point = order.releasePoint(context.currentSystemTimeMs());
+        if (point == EventOrder.NONE || point < order.released()) {
+            return;
+        }
+        for (UserEvent event : order.release(point)) {
+            fireTimers(event.timestampMs());
+            apply(event);
+        }
+        fireTimers(point);
+        if (watermark && point > watermarkSent) {
+            watermarkSent = point;
+            context.forward(new Record<>(WATERMARK, Contribution.watermark(origin), point));
+        }
+        tickProgress(point);
+    }
+
+    /** Tells every window partition how far this task has got, once per tick interval of event time. */
+    private void tickProgress(long point) {
+        long tick = Math.floorDiv(point, PROGRESS_TICK_MS);
+        if (tick > lastTick) {
+            lastTick = tick;
+            context.forward(new Record<>(WATERMARK, Contribution.progress(origin), point));
+        }
+    }
+
+    private void apply(UserEvent event) {
+        Bytes userKey = event.userKey();
+        UserState user = users.get(userKey);
+        long time = event.timestampMs();
         user.lastActivity = Math.max(user.lastActivity, time);
         Contribution.Kind kind = kindOf(event);
         long firstVisits = kind.distinctMetric() < 0 ? 0 : distinct.firstVisits(user, kind.distinctMetric(), time);
         long amount = 0;
         switch (event.type()) {
             case USER_REGISTRATION -> {
-                if (user.segmentKey == null) {
-                    user.segmentKey = event.segment().toBytes();
-                    user.registeredAt = time;
-                }
+                // The segment was set when the registration arrived.
             }
-            case SIGN_IN -> sessions.signIn(user, event.sessionId(), time, this::sessionEnded);
+            case SIGN_IN -> sessions.signIn(user, event.sessionId(), time);
             case SIGN_OUT -> sessions.signOut(user, event.sessionId(), time, this::sessionEnded);
             case ITEM_VIEW, ADD_TO_CART -> sessions.touch(user, event.sessionId(), time);
             case CHECK_OUT -> {
@@ -193,18 +244,16 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
                 amount = event.totalCents();
             }
         }
-        Bytes segment = segmentOf(user);
-        boolean addsToWindows = kind == Contribution.Kind.REGISTRATION || kind == Contribution.Kind.CHECK_OUT
-                || firstVisits != 0;
-        if (addsToWindows || windows.end(windows.earliestWindow(time)) <= now) {
+        Bytes segment = segmentAt(user, time);
+        if (kind == Contribution.Kind.REGISTRATION || kind == Contribution.Kind.CHECK_OUT || firstVisits != 0) {
             contribute(segment, new Contribution(kind, origin, firstVisits, amount), time);
         }
-        settle(userKey, user, segment, now, null);
+        settle(userKey, user, segment, time, null, time);
     }
 
     /**
-     * Fires every timer due by {@code now}, earliest first. Handling one may arm another that is also due (a
-     * lazy entry fired before the user's real deadline); it joins the queue in its place.
+     * Fires every timer due by {@code now}, earliest first, each at its own due time. Handling one may arm another
+     * that is also due (a lazy entry fired before the user's real deadline); it joins the queue in its place.
      */
     private void fireTimers(long now) {
         if (!timers.anyDue(now)) {
@@ -222,7 +271,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             }
             user.indexedDue = UserState.NO_DUE;
             sessions.expire(user, dueMs, this::sessionEnded);
-            settle(userKey, user, segmentOf(user), now, due);
+            settle(userKey, user, segmentAt(user, dueMs), dueMs, due, now);
         }
         timers.firedUntil(now);
     }
@@ -231,23 +280,27 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
      * What follows every change to a user, by an event or a timer: their ended sessions reach the windows, their
      * segment row is sent if it changed, their timer is re-armed, and their state is stored.
      */
-    private void settle(Bytes userKey, UserState user, Bytes segment, long now, TreeSet<Bytes> dueNow) {
+    private void settle(Bytes userKey, UserState user, Bytes segment, long now, TreeSet<Bytes> dueNow,
+                        long firingUntil) {
         for (long[] ended : endedSessions) {
             contribute(segment, new Contribution(Contribution.Kind.SESSION_END, origin, 0, ended[1]), ended[0]);
         }
         endedSessions.clear();
         emitRowIfChanged(userKey, user, now);
-        rearm(userKey, user, now, dueNow);
+        rearm(userKey, user, now, dueNow, firingUntil);
         users.put(userKey, user);
     }
 
-    /** Arms the user's timer for their next deadline, unless the live entry already fires no later. */
-    private void rearm(Bytes userKey, UserState user, long now, TreeSet<Bytes> dueNow) {
+    /**
+     * Arms the user's timer for their next deadline, unless the live entry already fires no later. While timers
+     * fire up to {@code firingUntil}, one armed within that range joins {@code dueNow}.
+     */
+    private void rearm(Bytes userKey, UserState user, long now, TreeSet<Bytes> dueNow, long firingUntil) {
         long next = Math.min(sessions.nextDeadline(user), rules.nextChange(user, now));
         if (next < user.indexedDue) {
             Bytes entry = timers.schedule(next, userKey);
             user.indexedDue = next;
-            if (dueNow != null && next <= now) {
+            if (dueNow != null && next <= firingUntil) {
                 dueNow.add(entry);
             }
         }
@@ -269,8 +322,9 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         }
     }
 
-    private static Bytes segmentOf(UserState user) {
-        return user.segmentKey == null ? UNKNOWN : Bytes.wrap(user.segmentKey);
+    /** The user's segment for an event at the given time: their registration's, from its event time on. */
+    private static Bytes segmentAt(UserState user, long timeMs) {
+        return user.segmentKey == null || user.registeredAt > timeMs ? UNKNOWN : Bytes.wrap(user.segmentKey);
     }
 
     private static Contribution.Kind kindOf(UserEvent event) {

@@ -24,7 +24,8 @@ final class UserState {
     static final long NONE = Long.MIN_VALUE;
     /** No timer due. */
     static final long NO_DUE = Long.MAX_VALUE;
-    private static final int FORMAT = 1;
+    /** 2: no early sign-outs, since events arrive in event-time order. */
+    private static final int FORMAT = 2;
 
     /** The segment key from the user's registration; null until it is seen. */
     byte[] segmentKey;
@@ -36,7 +37,6 @@ final class UserState {
     final long[] seenWindows = new long[Contribution.Kind.DISTINCT_METRICS];
 
     final List<OpenSession> sessions = new ArrayList<>(1);
-    final List<EarlySignOut> earlySignOuts = new ArrayList<>(0);
 
     int checkOuts;
     long revenueCents;
@@ -86,10 +86,6 @@ final class UserState {
         for (OpenSession session : sessions) {
             out.writeString(session.id).writeSigned(session.startMs).writeSigned(session.lastSeenMs - session.startMs);
         }
-        out.writeUnsigned(earlySignOuts.size());
-        for (EarlySignOut early : earlySignOuts) {
-            out.writeString(early.sessionId()).writeSigned(early.atMs());
-        }
         out.writeSigned(checkOuts).writeSigned(revenueCents);
         writeTime(out, lastCheckOut);
         out.writeSigned(emittedLifecycle).writeSigned(emittedValue).writeSigned(emittedCheckOuts)
@@ -134,9 +130,6 @@ final class UserState {
             String id = in.readString();
             long start = in.readSigned();
             state.sessions.add(new OpenSession(id, start, start + in.readSigned()));
-        }
-        for (long n = in.readUnsigned(); n > 0; n--) {
-            state.earlySignOuts.add(new EarlySignOut(in.readString(), in.readSigned()));
         }
         state.checkOuts = in.readInt();
         state.revenueCents = in.readSigned();

@@ -34,7 +34,12 @@ public record Contribution(Kind kind, int origin, long firstVisits, long amount)
          * How far in event time an upstream partition has got, sent to every partition of the window stage so that
          * {@link OriginAlignment} hears from every upstream partition; never reaches the windows.
          */
-        PROGRESS(-1, false);
+        PROGRESS(-1, false),
+        /**
+         * An event that arrived too late to take its place in event-time order; counted in the late events of each of
+         * its windows and nowhere else.
+         */
+        LATE(-1, true);
 
         /** Number of distinct-user metrics: active users, viewers, cart adders, buyers. */
         public static final int DISTINCT_METRICS = 4;

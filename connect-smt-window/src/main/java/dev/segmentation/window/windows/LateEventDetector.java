@@ -20,7 +20,10 @@ import dev.segmentation.window.codec.CompactWriter;
  * Stands right before the windowed aggregation and sees exactly the records it sees, so it can tell which
  * windows will refuse a record: it keeps the same stream time (the largest timestamp passed on) and applies the
  * same rule ({@link WindowSpec#isClosed}). A record is passed on if any of its windows is open; for each closed
- * one it adds to that window's late count instead, so that late data is counted, never silently dropped.
+ * one it adds to that window's late count instead, so that late data is counted, never silently dropped. Events
+ * reach the windows in event-time order from every upstream partition, so this only happens to what an upstream
+ * partition sends after the others stopped waiting for it (the idle time); events that arrived late upstream come
+ * as {@link Contribution.Kind#LATE} and count in the late events of all their windows.
  *
  * <p>It also turns watermarks into clock ticks, through the {@link WatermarkGate}, and records the duration of each
  * session that reaches its windows ({@link SessionDurations}).
@@ -101,6 +104,13 @@ final class LateEventDetector implements FixedKeyProcessor<Bytes, Contribution, 
             return;
         }
         long time = record.timestamp();
+        if (contribution.kind() == Contribution.Kind.LATE) {
+            // Judged late upstream, where the event arrived: it counts in every one of its windows' late events.
+            for (long window = windows.earliestWindow(time); window <= windows.latestWindow(time); window++) {
+                countLate(record, window, contribution.kind());
+            }
+            return;
+        }
         advance(time);
         long earliest = windows.earliestWindow(time);
         long latest = windows.latestWindow(time);

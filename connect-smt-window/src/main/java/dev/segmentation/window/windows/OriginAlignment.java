@@ -30,8 +30,9 @@ import dev.segmentation.window.codec.CompactWriter;
  * passes a contribution on only once every upstream partition has reached its timestamp; the others wait, in a
  * store, and leave in timestamp order as the slowest partition moves on. Upstream tasks send a progress tick to
  * every partition at least once a minute of event time, so a partition that rarely has anything for this one
- * still moves it on. An upstream partition that sends nothing for {@code idleMs} of wall-clock time (an empty
- * input partition, a stopped producer) stops holding the others back until it sends again.
+ * still moves it on. An upstream partition that sends nothing for {@code idleMs} of wall-clock time, counted from
+ * the first record this stage saw (an empty input partition, a stopped producer), stops holding the others back
+ * until it sends again.
  *
  * <p>Contributions at or behind that common time pass at once: a late event has nothing to wait for. Watermarks pass
  * at once too, after what they let go: late detection holds them until every upstream partition has sent one. With
@@ -81,7 +82,9 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         this.reached = new long[upstreamPartitions];
         this.lastHeard = new long[upstreamPartitions];
         Arrays.fill(reached, NONE);
-        Arrays.fill(lastHeard, context.currentSystemTimeMs());
+        // Unheard origins count as heard at the first record this instance sees: an application that idles before
+        // its producers start must still wait for all of them.
+        Arrays.fill(lastHeard, NONE);
         // Kafka re-initialises the same processor when it revives a task whose transaction was aborted, after
         // rolling the store back; what waited in memory before is stale then, and the store says what waits.
         queue.clear();
@@ -101,6 +104,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         Contribution contribution = record.value();
         long time = record.timestamp();
         int origin = contribution.origin();
+        startIdleClocks();
         if (origin >= 0) {
             heardFrom(origin, time);
         }
@@ -125,6 +129,15 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         release(common);
     }
 
+    private void startIdleClocks() {
+        long now = context.currentSystemTimeMs();
+        for (int i = 0; i < lastHeard.length; i++) {
+            if (lastHeard[i] == NONE) {
+                lastHeard[i] = now;
+            }
+        }
+    }
+
     private void heardFrom(int origin, long time) {
         if (origin >= reached.length) {
             int size = origin + 1;
@@ -132,6 +145,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
             reached = Arrays.copyOf(reached, size);
             lastHeard = Arrays.copyOf(lastHeard, size);
             Arrays.fill(reached, from, size, NONE);
+            Arrays.fill(lastHeard, from, size, context.currentSystemTimeMs());
         }
         reached[origin] = Math.max(reached[origin], time);
         lastHeard[origin] = context.currentSystemTimeMs();
@@ -146,7 +160,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         long max = NONE;
         for (int origin = 0; origin < reached.length; origin++) {
             max = Math.max(max, reached[origin]);
-            if (nowMs - lastHeard[origin] <= idleMs) {
+            if (lastHeard[origin] == NONE || nowMs - lastHeard[origin] <= idleMs) {
                 min = Math.min(min, reached[origin]);
             }
         }

@@ -21,7 +21,6 @@ class UserStateTest {
         state.seenWindows[0] = -1L;
         state.seenWindows[3] = 0b1011;
         state.sessions.add(new OpenSession("s-1", 1_772_438_410_000L, 1_772_438_490_000L));
-        state.earlySignOuts.add(new EarlySignOut("s-0", 1_772_438_300_000L));
         state.checkOuts = 3;
         state.revenueCents = 12_345;
         state.lastCheckOut = 1_772_438_480_000L;

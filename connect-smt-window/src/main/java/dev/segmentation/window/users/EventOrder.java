@@ -1,0 +1,234 @@
+package dev.segmentation.window.users;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.segmentation.window.Segment;
+import dev.segmentation.window.codec.CompactReader;
+import dev.segmentation.window.codec.CompactWriter;
+import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.window.ingest.UserEvent;
+
+/**
+ * Puts one input partition's events back in event-time order before the per-user logic sees them, so that
+ * registrations, sessions and funnels do not depend on the order records arrive in.
+ *
+ * <p>Each of the six topics of the partition has a clock: the largest timestamp among its records so far, events
+ * and watermarks alike. An event is <em>late</em> when its own topic's clock is already at or past its time plus
+ * the grace period; that is decided from its own topic partition alone, so anyone can recompute it from the log.
+ * Every other event waits here. The partition's clock is the smallest of its topics' clocks, and everything up to
+ * that clock minus the grace period is released, earliest first (ties: registration, sign-in, view, cart,
+ * check-out, sign-out, then arrival). An event that is not late arrives while its own topic's clock is below its
+ * time plus grace, hence while the partition's clock is too: nothing at or after its time has been released yet,
+ * and it takes its place in the order.
+ *
+ * <p>A topic that has sent nothing (or nothing for {@code idleMs} of wall-clock time, counted from the first record
+ * this task saw) stops holding the partition back, so that an empty topic cannot stall the stage for ever. An event
+ * that then arrives behind what was released can no longer take its place and counts as late.
+ *
+ * <p>The waiting events are in a changelogged store, so a crash loses none and the stage resumes with the same
+ * order; the topic clocks are stored too, so that the late decision after a restart is the one made before it.
+ */
+final class EventOrder {
+
+    /** No time yet. */
+    static final long NONE = Long.MIN_VALUE;
+    /** The clock store's key of the release point; topic names cannot start with a NUL. */
+    private static final String RELEASED_KEY = "\u0000released";
+
+    private final List<String> topics;
+    private final long graceMs;
+    private final long idleMs;
+    private final KeyValueStore<Bytes, byte[]> waitingStore;
+    private final KeyValueStore<Bytes, byte[]> clockStore;
+
+    private final Map<String, Long> clocks = new HashMap<>();
+    private final Map<String, Long> lastHeard = new HashMap<>();
+    private final TreeMap<Key, UserEvent> waiting = new TreeMap<>();
+    private long nextSequence;
+    /** Everything at or before this event time has been released. */
+    private long released = NONE;
+    /** Wall-clock time of the first record this instance saw; until then nothing is idle. */
+    private long firstHeard = NONE;
+
+    /**
+     * @param waitingStore the events waiting for release, restored from its changelog after a crash
+     * @param clockStore   each topic's clock, and the release point
+     */
+    EventOrder(Collection<String> topics, long graceMs, long idleMs, KeyValueStore<Bytes, byte[]> waitingStore,
+               KeyValueStore<Bytes, byte[]> clockStore) {
+        this.topics = List.copyOf(topics);
+        this.graceMs = graceMs;
+        this.idleMs = idleMs;
+        this.waitingStore = waitingStore;
+        this.clockStore = clockStore;
+        try (KeyValueIterator<Bytes, byte[]> it = clockStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = it.next();
+                String name = new String(entry.key.get(), StandardCharsets.UTF_8);
+                long value = ByteBuffer.wrap(entry.value).getLong();
+                if (name.equals(RELEASED_KEY)) {
+                    released = value;
+                } else {
+                    clocks.put(name, value);
+                }
+            }
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = waitingStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = it.next();
+                Key key = Key.read(entry.key);
+                waiting.put(key, readEvent(entry.value));
+                nextSequence = Math.max(nextSequence, key.sequence + 1);
+            }
+        }
+    }
+
+    /**
+     * Whether an event arriving on {@code topic} is late: its topic had already reached its time plus grace, or it
+     * is behind what has been released. Call before {@link #heard}, which moves the topic's clock on.
+     */
+    boolean isLate(String topic, long timestampMs) {
+        long clock = clocks.getOrDefault(topic, NONE);
+        return (clock != NONE && clock - graceMs >= timestampMs) || timestampMs <= released;
+    }
+
+    /** Moves a topic's clock on by one of its records, an event or a watermark. */
+    void heard(String topic, long timestampMs, long wallClockMs) {
+        if (firstHeard == NONE) {
+            firstHeard = wallClockMs;
+        }
+        lastHeard.put(topic, wallClockMs);
+        if (timestampMs > clocks.getOrDefault(topic, NONE)) {
+            clocks.put(topic, timestampMs);
+            clockStore.put(keyOf(topic), ByteBuffer.allocate(Long.BYTES).putLong(timestampMs).array());
+        }
+    }
+
+    /** Adds an event that is not late to the waiting ones. */
+    void hold(UserEvent event) {
+        Key key = new Key(event.timestampMs(), releaseRank(event.type()), nextSequence++);
+        waiting.put(key, event);
+        waitingStore.put(key.bytes(), writeEvent(event));
+    }
+
+    /**
+     * The release point: the smallest clock of the topics still heard from, minus grace; {@link #NONE} while a topic
+     * that has not gone idle has never sent.
+     */
+    long releasePoint(long wallClockMs) {
+        long min = Long.MAX_VALUE;
+        long max = NONE;
+        for (String topic : topics) {
+            long clock = clocks.getOrDefault(topic, NONE);
+            max = Math.max(max, clock);
+            if (!idle(topic, wallClockMs)) {
+                min = Math.min(min, clock);
+            }
+        }
+        long partitionClock = min == Long.MAX_VALUE ? max : min;
+        return partitionClock == NONE ? NONE : Math.max(released, partitionClock - graceMs);
+    }
+
+    private boolean idle(String topic, long wallClockMs) {
+        if (firstHeard == NONE) {
+            return false;
+        }
+        long heard = lastHeard.getOrDefault(topic, firstHeard);
+        return wallClockMs - heard > idleMs;
+    }
+
+    /** Takes, earliest first, the waiting events at or before {@code upToMs}, and records the release point. */
+    List<UserEvent> release(long upToMs) {
+        List<UserEvent> due = new ArrayList<>();
+        while (!waiting.isEmpty() && waiting.firstKey().timeMs <= upToMs) {
+            Map.Entry<Key, UserEvent> first = waiting.pollFirstEntry();
+            due.add(first.getValue());
+            // put(null) deletes without reading the old value back, as delete() would.
+            waitingStore.put(first.getKey().bytes(), null);
+        }
+        if (upToMs > released) {
+            released = upToMs;
+            clockStore.put(keyOf(RELEASED_KEY), ByteBuffer.allocate(Long.BYTES).putLong(upToMs).array());
+        }
+        return due;
+    }
+
+    /** Everything at or before this event time has been released; {@link #NONE} before the first release. */
+    long released() {
+        return released;
+    }
+
+    /** The order of event types that share a millisecond, so that a journey's steps apply in journey order. */
+    static int releaseRank(EventType type) {
+        return switch (type) {
+            case USER_REGISTRATION -> 0;
+            case SIGN_IN -> 1;
+            case ITEM_VIEW -> 2;
+            case ADD_TO_CART -> 3;
+            case CHECK_OUT -> 4;
+            case SIGN_OUT -> 5;
+        };
+    }
+
+    private static Bytes keyOf(String name) {
+        return Bytes.wrap(name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] writeEvent(UserEvent event) {
+        CompactWriter out = new CompactWriter(96).writeByte(event.type().ordinal())
+                .writeBytes(event.userKey().get()).writeBytes(event.eventId().get())
+                .writeString(event.sessionId() == null ? "" : event.sessionId())
+                .writeSigned(event.totalCents());
+        out.writeBytes(event.segment() == null ? new byte[0] : event.segment().toBytes());
+        out.writeSigned(event.timestampMs());
+        return out.toByteArray();
+    }
+
+    private static UserEvent readEvent(byte[] bytes) {
+        CompactReader in = new CompactReader(bytes);
+        EventType type = EventType.values()[in.readByte()];
+        Bytes user = Bytes.wrap(in.readBytes());
+        Bytes eventId = Bytes.wrap(in.readBytes());
+        String session = in.readString();
+        long total = in.readSigned();
+        byte[] segment = in.readBytes();
+        long time = in.readSigned();
+        return new UserEvent(type, time, user, eventId, type == EventType.USER_REGISTRATION ? null : session, total,
+                segment.length == 0 ? null : Segment.fromBytes(segment));
+    }
+
+    /** A waiting event's place: event time, then type rank, then arrival; its store key sorts the same way. */
+    private record Key(long timeMs, int rank, long sequence) implements Comparable<Key> {
+
+        Bytes bytes() {
+            return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES + 1).putLong(timeMs ^ Long.MIN_VALUE)
+                    .put((byte) rank).putLong(sequence).array());
+        }
+
+        static Key read(Bytes bytes) {
+            ByteBuffer in = ByteBuffer.wrap(bytes.get());
+            return new Key(in.getLong() ^ Long.MIN_VALUE, in.get(), in.getLong());
+        }
+
+        @Override
+        public int compareTo(Key other) {
+            int order = Long.compare(timeMs, other.timeMs);
+            if (order == 0) {
+                order = Integer.compare(rank, other.rank);
+            }
+            return order != 0 ? order : Long.compare(sequence, other.sequence);
+        }
+    }
+}
