@@ -53,6 +53,23 @@ class OriginAlignmentTest {
     }
 
     @Test
+    void partitionsThatHaveNotStartedHoldTheFirstOneBackThoughTheStageIdledBeforeIt() {
+        OriginAlignment alignment = started(3);
+        // The application has run for ten minutes with no input before the first producer task starts.
+        context.wallClockMs += 10 * MINUTE;
+        context.wallClockPunctuator.punctuate(context.wallClockMs);
+        alignment.process(record(DE, view(0), T0));
+        alignment.process(record(DE, view(0), T0 + 30 * MINUTE));
+        context.wallClockMs += IDLE_MS;
+        context.wallClockPunctuator.punctuate(context.wallClockMs);
+        assertThat(context.forwarded).as("partitions 1 and 2 count as heard at the first record").isEmpty();
+
+        alignment.process(record(EN, view(1), T0 + 5 * MINUTE));
+        alignment.process(record(EN, view(2), T0 + 5 * MINUTE));
+        assertThat(forwarded()).containsExactly("DE 0 @0", "EN 1 @5", "EN 2 @5");
+    }
+
+    @Test
     void progressTicksMoveTheCommonTimeAndNeverReachTheWindows() {
         OriginAlignment alignment = started(2);
         alignment.process(record(DE, view(0), T0 + 10 * MINUTE));

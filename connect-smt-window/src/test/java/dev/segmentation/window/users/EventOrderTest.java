@@ -1,0 +1,98 @@
+package dev.segmentation.window.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import dev.segmentation.window.Segment;
+import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.window.ingest.UserEvent;
+
+class EventOrderTest {
+
+    private static final long MINUTE = 60_000L;
+    private static final long GRACE = 15 * MINUTE;
+    private static final long IDLE = 5 * MINUTE;
+    private static final List<String> TOPICS = List.of("user_registration", "sign_in");
+
+    private final KeyValueStore<Bytes, byte[]> waiting = store("waiting");
+    private final KeyValueStore<Bytes, byte[]> clocks = store("clocks");
+
+    @Test
+    void releasesInEventTimeOrderOnceEveryTopicHasPassedByTheGrace() {
+        EventOrder order = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 10 * MINUTE), 0);
+        arrive(order, "user_registration", event(EventType.USER_REGISTRATION, "r1", 10 * MINUTE), 0);
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 20 * MINUTE), 0);
+        assertThat(order.releasePoint(0)).as("registrations at 10 min, minus grace").isEqualTo(-5 * MINUTE);
+        assertThat(order.release(order.releasePoint(0))).isEmpty();
+
+        arrive(order, "user_registration", event(EventType.USER_REGISTRATION, "r2", 40 * MINUTE), 0);
+        // Sign-ins are at 20 minutes: everything up to 5 minutes is released, nothing yet.
+        assertThat(ids(order.release(order.releasePoint(0)))).isEmpty();
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i3", 50 * MINUTE), 0);
+        assertThat(ids(order.release(order.releasePoint(0)))).as("a registration first at a shared millisecond")
+                .containsExactly("r1", "i1", "i2");
+    }
+
+    @Test
+    void lateIsDecidedByTheEventsOwnTopicAndSurvivesARestart() {
+        EventOrder order = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 60 * MINUTE), 0);
+        assertThat(order.isLate("sign_in", 45 * MINUTE)).isTrue();
+        assertThat(order.isLate("sign_in", 45 * MINUTE + 1)).isFalse();
+        assertThat(order.isLate("user_registration", 0)).as("its own topic has sent nothing").isFalse();
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 50 * MINUTE), 0);
+
+        EventOrder restarted = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
+        assertThat(restarted.isLate("sign_in", 45 * MINUTE)).isTrue();
+        arrive(restarted, "user_registration", event(EventType.USER_REGISTRATION, "r1", 90 * MINUTE), 0);
+        restarted.heard("sign_in", 80 * MINUTE, 0);
+        List<UserEvent> released = restarted.release(restarted.releasePoint(0));
+        assertThat(ids(released)).as("both waited through the restart").containsExactly("i2", "i1");
+        assertThat(released.get(0)).isEqualTo(event(EventType.SIGN_IN, "i2", 50 * MINUTE));
+    }
+
+    @Test
+    void aSilentTopicStopsHoldingThePartitionAfterTheIdleTimeFromTheFirstRecord() {
+        EventOrder order = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 60 * MINUTE), 1_000);
+        assertThat(order.releasePoint(1_000 + IDLE)).isEqualTo(EventOrder.NONE);
+        assertThat(order.releasePoint(1_001 + IDLE)).isEqualTo(45 * MINUTE);
+        order.release(45 * MINUTE);
+        assertThat(order.isLate("user_registration", 45 * MINUTE)).as("behind what was released").isTrue();
+    }
+
+    private static void arrive(EventOrder order, String topic, UserEvent event, long wallClockMs) {
+        if (!order.isLate(topic, event.timestampMs())) {
+            order.hold(event);
+        }
+        order.heard(topic, event.timestampMs(), wallClockMs);
+    }
+
+    private static UserEvent event(EventType type, String id, long timeMs) {
+        Bytes user = Bytes.wrap("u1".getBytes(StandardCharsets.UTF_8));
+        Segment segment = type == EventType.USER_REGISTRATION ? new Segment("25-34", "de", "web.de") : null;
+        return new UserEvent(type, timeMs, user, Bytes.wrap(id.getBytes(StandardCharsets.UTF_8)),
+                type == EventType.USER_REGISTRATION ? null : "s1", 0, segment);
+    }
+
+    private static List<String> ids(List<UserEvent> events) {
+        return events.stream().map(e -> new String(e.eventId().get(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static KeyValueStore<Bytes, byte[]> store(String name) {
+        KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+}
