@@ -174,8 +174,9 @@ public final class SegmentationConfig extends AbstractConfig {
         order = 0;
         def.define(DEDUP_RETENTION_CONFIG, Type.LONG, DEDUP_RETENTION_DEFAULT, Range.atLeast(1L), Importance.MEDIUM,
                 "How long event ids are remembered to drop duplicates, in event-time milliseconds; at least window "
-                        + "size + grace. Events older than stream time minus this horizon can no longer be "
-                        + "deduplicated and go to the dead-letter topic (reason 'expired').",
+                        + "size + grace. An event more than this behind the largest timestamp its topic partition "
+                        + "has carried can no longer be deduplicated and goes to the dead-letter topic (reason "
+                        + "'expired').",
                 GROUP_DATA_QUALITY, ++order, Width.SHORT, "Deduplication horizon")
                 .define(ALIGNMENT_IDLE_CONFIG, Type.LONG, ALIGNMENT_IDLE_DEFAULT, Range.atLeast(0L), Importance.LOW,
                         "Events wait until every input topic partition, and then every input partition, has "

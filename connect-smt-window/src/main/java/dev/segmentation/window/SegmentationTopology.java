@@ -78,7 +78,7 @@ final class SegmentationTopology {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<Bytes, Ingested> ingested = builder
                 .stream(inputTopics, Consumed.with(Serdes.Bytes(), Serdes.ByteArray()).withName("events"))
-                .processValues(Intake.supplier(typesByTopic, registry, config.dedupRetentionMs()), Named.as("intake"));
+                .processValues(Intake.supplier(typesByTopic, registry), Named.as("intake"));
         Map<String, KStream<Bytes, Ingested>> intake = ingested.split(Named.as("intake-"))
                 .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("accepted"));
@@ -92,7 +92,12 @@ final class SegmentationTopology {
                         Named.as("user-activity"));
         Map<String, KStream<Bytes, Object>> activityOut = activity.split(Named.as("activity-"))
                 .branch((key, value) -> value instanceof UserSegmentUpdate, Branched.as("user-segments"))
+                .branch((key, value) -> value instanceof Rejected, Branched.as("expired"))
                 .defaultBranch(Branched.as("contributions"));
+        activityOut.get("activity-expired")
+                .mapValues(rejected -> ((Rejected) rejected).value(), Named.as("expired-bytes"))
+                .to(config.deadLetterTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray())
+                        .withName("expired-dead-letters"));
         activityOut.get("activity-user-segments")
                 .map((userKey, update) -> KeyValue.pair(((UserSegmentUpdate) update).key(),
                         ((UserSegmentUpdate) update).value()), Named.as("user-segment-rows"))

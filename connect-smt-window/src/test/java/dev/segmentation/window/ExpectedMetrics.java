@@ -19,12 +19,13 @@ import dev.segmentation.window.TestEvents.Event;
  * for one input partition:
  *
  * <ul>
+ * <li>Each topic's clock is the largest timestamp of its records so far, events and watermarks, rejected ones
+ *     aside.</li>
  * <li>A record is rejected (dead letter) if it cannot be decoded, is invalid (null value without watermark header,
  *     empty user id, schema version below 1, key other than the user id), or is more than the deduplication
- *     horizon behind the largest timestamp of any record so far.</li>
- * <li>Each topic's clock is the largest timestamp of its records so far, events and watermarks, rejected ones
- *     aside. An event is late if its topic's clock, before it, is at or past its time plus grace. The first arrival
- *     of an event id counts; later ones are dropped.</li>
+ *     horizon behind its topic's clock.</li>
+ * <li>An event is late if its topic's clock, before it, is at or past its time plus grace. The first arrival of
+ *     an event id counts; later ones are dropped.</li>
  * <li>A late event counts only in the late events of each window containing its time, under its user's segment as
  *     known when it arrives (a late registration under its own), and under "all".</li>
  * <li>A registration that is not late gives its user their segment when it arrives, from its event time on.</li>
@@ -108,7 +109,6 @@ final class ExpectedMetrics {
     private final Map<String, Long> latestArrived = new HashMap<>();
     private final Set<String> signedIn = new HashSet<>();
     private long arrivals;
-    private long upstreamTime = Long.MIN_VALUE;
     private long released = Long.MIN_VALUE;
 
     // Window state: what was counted
@@ -147,7 +147,6 @@ final class ExpectedMetrics {
 
     private void arrive(Arrival arrival) {
         long offset = nextOffset.merge(arrival.topic(), 1, Integer::sum) - 1;
-        upstreamTime = Math.max(upstreamTime, arrival.timestampMs());
         switch (arrival.kind()) {
             case GARBAGE, UNKNOWN_SCHEMA -> reject(arrival, offset, "undecodable");
             case NULL_VALUE -> reject(arrival, offset, "invalid");
@@ -156,7 +155,8 @@ final class ExpectedMetrics {
                 Event event = arrival.event();
                 if (event.userId().isEmpty() || event.schemaVersion() < 1 || !event.userId().equals(arrival.key())) {
                     reject(arrival, offset, "invalid");
-                } else if (arrival.timestampMs() < upstreamTime - settings.dedupHorizonMs()) {
+                } else if (topicClocks.containsKey(event.topic())
+                        && event.timeMs() < topicClocks.get(event.topic()) - settings.dedupHorizonMs()) {
                     reject(arrival, offset, "expired");
                 } else {
                     Long clock = topicClocks.get(event.topic());

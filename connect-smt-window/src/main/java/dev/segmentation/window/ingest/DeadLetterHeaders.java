@@ -29,7 +29,7 @@ public final class DeadLetterHeaders {
     }
 
     /** The original headers with the dead-letter headers added. */
-    static Headers of(Headers original, Rejected rejected, RecordMetadata source) {
+    public static Headers of(Headers original, Rejected rejected, RecordMetadata source) {
         Headers headers = new RecordHeaders(original.toArray());
         add(headers, REASON, rejected.reason().headerValue());
         add(headers, EXCEPTION_CLASS, rejected.exceptionClass());

@@ -19,25 +19,20 @@ import dev.segmentation.window.serde.SchemaRegistry;
 /**
  * The first step of every input record: decode it, check it, and say what it is ({@link Ingested}).
  *
- * <p>Nothing here throws for bad data: undecodable bytes, invalid events and events too old to deduplicate come
- * out as {@link Rejected}, with dead-letter headers already on the record, so the application keeps running and
- * the record is kept.
+ * <p>Nothing here throws for bad data: undecodable bytes and invalid events come out as {@link Rejected}, with
+ * dead-letter headers already on the record, so the application keeps running and the record is kept. Events too
+ * old to deduplicate are told apart later, by the per-user stage, which knows each topic's clock.
  */
 final class EventIntake implements FixedKeyProcessor<Bytes, byte[], Ingested> {
 
     private final Map<String, EventType> typesByTopic;
     private final EventDecoder decoder;
-    private final long expiryMs;
     private final Map<EventType, FieldPositions> positions = new HashMap<>();
     private FixedKeyProcessorContext<Bytes, Ingested> context;
 
-    /**
-     * @param expiryMs how far behind stream time an event may be and still be deduplicated
-     */
-    EventIntake(Map<String, EventType> typesByTopic, SchemaRegistry registry, long expiryMs) {
+    EventIntake(Map<String, EventType> typesByTopic, SchemaRegistry registry) {
         this.typesByTopic = typesByTopic;
         this.decoder = new EventDecoder(registry);
-        this.expiryMs = expiryMs;
         for (EventType type : EventType.values()) {
             positions.put(type, new FieldPositions(EventSchemas.reader(type)));
         }
@@ -75,13 +70,6 @@ final class EventIntake implements FixedKeyProcessor<Bytes, byte[], Ingested> {
             reject(record, source, Rejected.Reason.INVALID, InvalidEventException.class.getName(), problem);
             return;
         }
-        long streamTime = context.currentStreamTimeMs();
-        if (record.timestamp() < streamTime - expiryMs) {
-            reject(record, source, Rejected.Reason.EXPIRED, ExpiredEventException.class.getName(),
-                    "Event time " + record.timestamp() + " is more than " + expiryMs + " ms behind stream time "
-                            + streamTime + ", beyond the deduplication horizon");
-            return;
-        }
         context.forward(record.withValue(toUserEvent(type, event, positions.get(type), record)));
     }
 
@@ -110,7 +98,8 @@ final class EventIntake implements FixedKeyProcessor<Bytes, byte[], Ingested> {
         String sessionId = at.sessionId < 0 ? null : event.get(at.sessionId).toString();
         long totalCents = at.totalCents < 0 ? 0 : (Long) event.get(at.totalCents);
         Segment segment = type == EventType.USER_REGISTRATION ? Segment.ofRegistration(event) : null;
-        return new UserEvent(type, record.timestamp(), record.key(), eventId, sessionId, totalCents, segment);
+        return new UserEvent(type, record.timestamp(), record.key(), eventId, sessionId, totalCents, segment,
+                record.value());
     }
 
     private static byte[] copy(Utf8 text) {

@@ -17,10 +17,9 @@ public final class Intake {
      * The decode-and-check step.
      *
      * @param typesByTopic the event type of each input topic
-     * @param expiryMs     how far behind stream time an event may be and still be deduplicated
      */
     public static FixedKeyProcessorSupplier<Bytes, byte[], Ingested> supplier(Map<String, EventType> typesByTopic,
-                                                                             SchemaRegistry registry, long expiryMs) {
-        return () -> new EventIntake(typesByTopic, registry, expiryMs);
+                                                                             SchemaRegistry registry) {
+        return () -> new EventIntake(typesByTopic, registry);
     }
 }

@@ -18,7 +18,7 @@ public record Rejected(Reason reason, String exceptionClass, String message, byt
         UNDECODABLE,
         /** Decoded, but not a usable event: an empty user id, schema version 0, or a key that is not its user id. */
         INVALID,
-        /** So far behind stream time that duplicates of it could no longer be recognised. */
+        /** So far behind its topic partition that duplicates of it could no longer be recognised. */
         EXPIRED;
 
         /** The value of the reason header. */

@@ -104,6 +104,11 @@ final class EventOrder {
         return (clock != NONE && clock - graceMs >= timestampMs) || timestampMs <= released;
     }
 
+    /** The largest timestamp the topic has carried, or {@link #NONE}. */
+    long clockOf(String topic) {
+        return clocks.getOrDefault(topic, NONE);
+    }
+
     /** Moves a topic's clock on by one of its records, an event or a watermark. */
     void heard(String topic, long timestampMs, long wallClockMs) {
         if (firstHeard == NONE) {
@@ -206,7 +211,7 @@ final class EventOrder {
         byte[] segment = in.readBytes();
         long time = in.readSigned();
         return new UserEvent(type, time, user, eventId, type == EventType.USER_REGISTRATION ? null : session, total,
-                segment.length == 0 ? null : Segment.fromBytes(segment));
+                segment.length == 0 ? null : Segment.fromBytes(segment), null);
     }
 
     /** A waiting event's place: event time, then type rank, then arrival; its store key sorts the same way. */

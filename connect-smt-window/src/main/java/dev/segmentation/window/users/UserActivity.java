@@ -21,8 +21,11 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.WindowSpec;
+import dev.segmentation.window.ingest.DeadLetterHeaders;
 import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.window.ingest.ExpiredEventException;
 import dev.segmentation.window.ingest.Ingested;
+import dev.segmentation.window.ingest.Rejected;
 import dev.segmentation.window.ingest.UserEvent;
 import dev.segmentation.window.ingest.Watermark;
 import dev.segmentation.window.windows.Contribution;
@@ -32,7 +35,8 @@ import dev.segmentation.window.windows.Contribution;
  * task and their state needs no repartitioning: the segment from their registration, their sessions, the windows
  * they were already counted in, their activity and check-outs.
  *
- * <p>Each event is first checked on arrival: a duplicate (an event id the user already had) is dropped; a late one
+ * <p>Each event is first checked on arrival: one more than the deduplication horizon behind its topic partition goes
+ * to the dead-letter topic, as a {@link Rejected} record; a duplicate (an event id the user already had) is dropped; a late one
  * ({@link EventOrder}) is counted in the late events of its windows, under the user's segment as far as it is known
  * (a late registration under the segment it names), and nowhere else; a registration sets the user's segment at once, from its event time on. Every other event waits
  * in {@link EventOrder} and is applied once the partition's clock minus grace has passed it, earliest first, so the
@@ -67,6 +71,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     private final Collection<String> inputTopics;
     private final WindowSpec windows;
     private final long idleMs;
+    private final long dedupHorizonMs;
     private final RecentEvents recentEvents;
     private final DistinctWindows distinct;
     private final SessionBook sessions;
@@ -90,6 +95,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         this.inputTopics = inputTopics;
         this.windows = windows;
         this.idleMs = idleMs;
+        this.dedupHorizonMs = dedupHorizonMs;
         this.recentEvents = new RecentEvents(dedupHorizonMs);
         this.distinct = new DistinctWindows(windows);
         this.sessions = new SessionBook(sessionTimeoutMs);
@@ -154,7 +160,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElseThrow();
         long wallClock = context.currentSystemTimeMs();
         if (record.value() instanceof UserEvent event) {
-            arrive(event, topic, wallClock);
+            arrive(record, event, topic, wallClock);
             release(false);
         } else if (record.value() instanceof Watermark) {
             order.heard(topic, record.timestamp(), wallClock);
@@ -162,9 +168,17 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         }
     }
 
-    /** Drops a duplicate, counts a late event, sets the segment from a registration, and holds the rest. */
-    private void arrive(UserEvent event, String topic, long wallClock) {
+    /**
+     * Sends an event beyond the deduplication horizon to the dead-letter topic, drops a duplicate, counts a late
+     * event, sets the segment from a registration, and holds the rest.
+     */
+    private void arrive(Record<Bytes, Ingested> record, UserEvent event, String topic, long wallClock) {
         long time = event.timestampMs();
+        long clock = order.clockOf(topic);
+        if (clock != EventOrder.NONE && time < clock - dedupHorizonMs) {
+            expire(record, event, clock);
+            return;
+        }
         boolean late = order.isLate(topic, time);
         order.heard(topic, time, wallClock);
         Bytes userKey = event.userKey();
@@ -172,7 +186,9 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         if (user == null) {
             user = new UserState();
         }
-        if (recentEvents.isDuplicate(user, event.eventId(), time, context.currentStreamTimeMs())) {
+        // Ids are forgotten behind the release point minus the horizon, which lies behind every topic's clock
+        // minus the horizon: an event that has not expired finds its duplicate remembered.
+        if (recentEvents.isDuplicate(user, event.eventId(), time, order.released())) {
             return;
         }
         if (late) {
@@ -189,6 +205,16 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             order.hold(event);
         }
         users.put(userKey, user);
+    }
+
+    private void expire(Record<Bytes, Ingested> record, UserEvent event, long clock) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        Rejected rejected = new Rejected(Rejected.Reason.EXPIRED, ExpiredEventException.class.getName(),
+                "Event time " + event.timestampMs() + " is more than " + dedupHorizonMs + " ms behind "
+                        + source.topic() + "-" + source.partition() + ", which has reached " + clock
+                        + ", beyond the deduplication horizon", event.value());
+        context.forward(new Record<Bytes, Object>(record.key(), rejected, record.timestamp(),
+                DeadLetterHeaders.of(record.headers(), rejected, source)));
     }
 
     /**

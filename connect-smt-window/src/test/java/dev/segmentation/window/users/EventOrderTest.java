@@ -82,7 +82,7 @@ class EventOrderTest {
         Bytes user = Bytes.wrap("u1".getBytes(StandardCharsets.UTF_8));
         Segment segment = type == EventType.USER_REGISTRATION ? new Segment("25-34", "de", "web.de") : null;
         return new UserEvent(type, timeMs, user, Bytes.wrap(id.getBytes(StandardCharsets.UTF_8)),
-                type == EventType.USER_REGISTRATION ? null : "s1", 0, segment);
+                type == EventType.USER_REGISTRATION ? null : "s1", 0, segment, null);
     }
 
     private static List<String> ids(List<UserEvent> events) {

@@ -40,8 +40,7 @@ public final class IntakeFloorApp {
         Map<String, EventType> typesByTopic = config.eventTypesByTopic();
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(List.copyOf(typesByTopic.keySet()), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
-                .processValues(Intake.supplier(typesByTopic, new HttpSchemaRegistry(config.registryUrl()),
-                        config.dedupRetentionMs()));
+                .processValues(Intake.supplier(typesByTopic, new HttpSchemaRegistry(config.registryUrl())));
         SegmentationApp.run(builder.build(), SegmentationApp.streamsConfig(fileProperties));
     }
 }
