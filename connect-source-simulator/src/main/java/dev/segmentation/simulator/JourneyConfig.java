@@ -37,8 +37,9 @@ public final class JourneyConfig {
 
     public static final String AGE_BANDS_CONFIG = "users.age.bands";
     private static final String AGE_BANDS_DOC = "Distribution of age bands, as band:weight pairs (bands lowest-"
-            + "highest, within 13-120). Weights are relative.";
-    public static final String AGE_BANDS_DEFAULT = "18-24:22,25-34:34,35-44:20,45-54:12,55-64:8,65-80:4";
+            + "highest within 13-120, or lowest+ for ages from lowest to 80). Weights are relative. The "
+            + "default uses the Streams stage's band names.";
+    public static final String AGE_BANDS_DEFAULT = "18-24:22,25-34:34,35-44:20,45-54:12,55-64:8,65+:4";
 
     public static final String LANGUAGES_CONFIG = "users.languages";
     private static final String LANGUAGES_DOC = "Distribution of preferred languages (ISO 639-1), as value:weight.";

@@ -8,7 +8,7 @@ final class TestJourneys {
 
     static final long START = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
     static final ProfileDistributions PROFILES = new ProfileDistributions(
-            Weighted.parse("18-24:22,25-34:34,35-44:20,45-54:12,55-64:8,65-80:4"),
+            Weighted.parse("18-24:22,25-34:34,35-44:20,45-54:12,55-64:8,65+:4"),
             Weighted.parse("en:45,es:20,de:12,fr:10,pt:8,ja:5"),
             Weighted.parse("gmail.com:42,outlook.com:18,yahoo.com:12,icloud.com:10,proton.me:5,corp.example:13"),
             Weighted.parse("US:35,GB:12,DE:12,ES:10,FR:10,BR:9,IN:7,JP:5"),
