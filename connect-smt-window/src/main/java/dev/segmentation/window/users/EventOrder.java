@@ -27,7 +27,7 @@ import dev.segmentation.window.ingest.UserEvent;
  * <p>Each of the six topics of the partition has a clock: the largest timestamp among its records so far, events
  * and watermarks alike. An event is <em>late</em> when its own topic's clock is already at or past its time plus
  * the grace period; that is decided from its own topic partition alone, so anyone can recompute it from the log.
- * Every other event waits here. The partition's clock is the smallest of its topics' clocks, and everything up to
+ * Every other event waits here for its place. The partition's clock is the smallest of its topics' clocks, and everything up to
  * that clock minus the grace period is released, earliest first (ties: registration, sign-in, view, cart,
  * check-out, sign-out, then arrival). An event that is not late arrives while its own topic's clock is below its
  * time plus grace, hence while the partition's clock is too: nothing at or after its time has been released yet,
@@ -55,7 +55,7 @@ final class EventOrder {
 
     private final Map<String, Long> clocks = new HashMap<>();
     private final Map<String, Long> lastHeard = new HashMap<>();
-    private final TreeMap<Key, UserEvent> waiting = new TreeMap<>();
+    private final TreeMap<Key, Held> waiting = new TreeMap<>();
     private long nextSequence;
     /** Everything at or before this event time has been released. */
     private long released = NONE;
@@ -89,7 +89,7 @@ final class EventOrder {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 Key key = Key.read(entry.key);
-                waiting.put(key, readEvent(entry.value));
+                waiting.put(key, readHeld(entry.value));
                 nextSequence = Math.max(nextSequence, key.sequence + 1);
             }
         }
@@ -121,11 +121,16 @@ final class EventOrder {
         }
     }
 
-    /** Adds an event that is not late to the waiting ones. */
-    void hold(UserEvent event) {
+    /**
+     * Adds an event to the waiting ones. A late one waits too, though its place has passed: its user's segment is
+     * known for certain only once the release point has reached its time, when every registration not late up to
+     * that time has arrived.
+     */
+    void hold(UserEvent event, boolean late) {
         Key key = new Key(event.timestampMs(), releaseRank(event.type()), nextSequence++);
-        waiting.put(key, event);
-        waitingStore.put(key.bytes(), writeEvent(event));
+        Held held = new Held(event, late);
+        waiting.put(key, held);
+        waitingStore.put(key.bytes(), writeHeld(held));
     }
 
     /**
@@ -155,10 +160,10 @@ final class EventOrder {
     }
 
     /** Takes, earliest first, the waiting events at or before {@code upToMs}, and records the release point. */
-    List<UserEvent> release(long upToMs) {
-        List<UserEvent> due = new ArrayList<>();
+    List<Held> release(long upToMs) {
+        List<Held> due = new ArrayList<>();
         while (!waiting.isEmpty() && waiting.firstKey().timeMs <= upToMs) {
-            Map.Entry<Key, UserEvent> first = waiting.pollFirstEntry();
+            Map.Entry<Key, Held> first = waiting.pollFirstEntry();
             due.add(first.getValue());
             // put(null) deletes without reading the old value back, as delete() would.
             waitingStore.put(first.getKey().bytes(), null);
@@ -191,8 +196,9 @@ final class EventOrder {
         return Bytes.wrap(name.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] writeEvent(UserEvent event) {
-        CompactWriter out = new CompactWriter(96).writeByte(event.type().ordinal())
+    private static byte[] writeHeld(Held held) {
+        UserEvent event = held.event();
+        CompactWriter out = new CompactWriter(96).writeByte(event.type().ordinal()).writeByte(held.late() ? 1 : 0)
                 .writeBytes(event.userKey().get()).writeBytes(event.eventId().get())
                 .writeString(event.sessionId() == null ? "" : event.sessionId())
                 .writeSigned(event.totalCents());
@@ -201,17 +207,26 @@ final class EventOrder {
         return out.toByteArray();
     }
 
-    private static UserEvent readEvent(byte[] bytes) {
+    private static Held readHeld(byte[] bytes) {
         CompactReader in = new CompactReader(bytes);
         EventType type = EventType.values()[in.readByte()];
+        boolean late = in.readByte() == 1;
         Bytes user = Bytes.wrap(in.readBytes());
         Bytes eventId = Bytes.wrap(in.readBytes());
         String session = in.readString();
         long total = in.readSigned();
         byte[] segment = in.readBytes();
         long time = in.readSigned();
-        return new UserEvent(type, time, user, eventId, type == EventType.USER_REGISTRATION ? null : session, total,
-                segment.length == 0 ? null : Segment.fromBytes(segment), null);
+        return new Held(new UserEvent(type, time, user, eventId, type == EventType.USER_REGISTRATION ? null : session,
+                total, segment.length == 0 ? null : Segment.fromBytes(segment), null), late);
+    }
+
+    /**
+     * An event waiting for the release point.
+     *
+     * @param late whether it came too late to count but in the late events
+     */
+    record Held(UserEvent event, boolean late) {
     }
 
     /** A waiting event's place: event time, then type rank, then arrival; its store key sorts the same way. */

@@ -35,12 +35,13 @@ import dev.segmentation.window.windows.Contribution;
  * task and their state needs no repartitioning: the segment from their registration, their sessions, the windows
  * they were already counted in, their activity and check-outs.
  *
- * <p>Each event is first checked on arrival: one more than the deduplication horizon behind its topic partition goes
- * to the dead-letter topic, as a {@link Rejected} record; a duplicate (an event id the user already had) is dropped; a late one
- * ({@link EventOrder}) is counted in the late events of its windows, under the user's segment as far as it is known
- * (a late registration under the segment it names), and nowhere else; a registration sets the user's segment at once, from its event time on. Every other event waits
- * in {@link EventOrder} and is applied once the partition's clock minus grace has passed it, earliest first, so the
- * per-user logic sees each user's journey in event-time order whatever order it arrived in. Out of each applied
+ * <p>Each event is first checked on arrival: one more than the deduplication horizon behind its topic partition
+ * goes to the dead-letter topic, as a {@link Rejected} record; a duplicate (an event id the user already had) is
+ * dropped; a registration that is not late sets the user's segment at once, from its event time on. Then every
+ * event waits in {@link EventOrder} until the partition's clock minus grace has passed it, and is applied earliest
+ * first, so the per-user logic sees each user's journey in event-time order whatever order it arrived in. A late
+ * one ({@link EventOrder}) counts only in the late events of its windows, once its user's segment at its time is
+ * certain. Out of each applied
  * event that adds to a window comes a {@link Contribution}, sent twice, keyed by the user's segment and by
  * {@link Segment#ALL}; out of sessions that end, another; and, when a user's segments change, a
  * {@link UserSegmentUpdate}. Events before a user's registration (or of users whose registration never came in
@@ -191,19 +192,11 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         if (recentEvents.isDuplicate(user, event.eventId(), time, order.released())) {
             return;
         }
-        if (late) {
-            // A late registration counts under the segment it names; other late events under their user's, as far
-            // as it is known when they arrive.
-            Bytes segment = event.type() == EventType.USER_REGISTRATION
-                    ? Bytes.wrap(event.segment().toBytes()) : segmentAt(user, time);
-            contribute(segment, new Contribution(Contribution.Kind.LATE, origin, 0, 0), time);
-        } else {
-            if (event.type() == EventType.USER_REGISTRATION && user.segmentKey == null) {
-                user.segmentKey = event.segment().toBytes();
-                user.registeredAt = time;
-            }
-            order.hold(event);
+        if (!late && event.type() == EventType.USER_REGISTRATION && user.segmentKey == null) {
+            user.segmentKey = event.segment().toBytes();
+            user.registeredAt = time;
         }
+        order.hold(event, late);
         users.put(userKey, user);
     }
 
@@ -226,9 +219,13 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         if (point == EventOrder.NONE || point < order.released()) {
             return;
         }
-        for (UserEvent event : order.release(point)) {
-            fireTimers(event.timestampMs());
-            apply(event);
+        for (EventOrder.Held held : order.release(point)) {
+            if (held.late()) {
+                countLate(held.event());
+            } else {
+                fireTimers(held.event().timestampMs());
+                apply(held.event());
+            }
         }
         fireTimers(point);
         if (watermark && point > watermarkSent) {
@@ -245,6 +242,17 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             lastTick = tick;
             context.forward(new Record<>(WATERMARK, Contribution.progress(origin), point));
         }
+    }
+
+    /**
+     * A late event counts in its windows' late events and nowhere else: a registration under the segment it names,
+     * another event under its user's segment at its time, which every registration not late has set by now.
+     */
+    private void countLate(UserEvent event) {
+        long time = event.timestampMs();
+        Bytes segment = event.type() == EventType.USER_REGISTRATION
+                ? Bytes.wrap(event.segment().toBytes()) : segmentAt(users.get(event.userKey()), time);
+        contribute(segment, new Contribution(Contribution.Kind.LATE, origin, 0, 0), time);
     }
 
     private void apply(UserEvent event) {

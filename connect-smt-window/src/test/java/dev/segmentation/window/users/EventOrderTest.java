@@ -51,14 +51,16 @@ class EventOrderTest {
         assertThat(order.isLate("sign_in", 45 * MINUTE + 1)).isFalse();
         assertThat(order.isLate("user_registration", 0)).as("its own topic has sent nothing").isFalse();
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 50 * MINUTE), 0);
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i0", 40 * MINUTE), 0);
 
         EventOrder restarted = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
         assertThat(restarted.isLate("sign_in", 45 * MINUTE)).isTrue();
         arrive(restarted, "user_registration", event(EventType.USER_REGISTRATION, "r1", 90 * MINUTE), 0);
         restarted.heard("sign_in", 80 * MINUTE, 0);
-        List<UserEvent> released = restarted.release(restarted.releasePoint(0));
-        assertThat(ids(released)).as("both waited through the restart").containsExactly("i2", "i1");
-        assertThat(released.get(0)).isEqualTo(event(EventType.SIGN_IN, "i2", 50 * MINUTE));
+        List<EventOrder.Held> released = restarted.release(restarted.releasePoint(0));
+        assertThat(ids(released)).as("all waited through the restart, the late one too")
+                .containsExactly("i0!", "i2", "i1");
+        assertThat(released.get(1).event()).isEqualTo(event(EventType.SIGN_IN, "i2", 50 * MINUTE));
     }
 
     @Test
@@ -72,9 +74,7 @@ class EventOrderTest {
     }
 
     private static void arrive(EventOrder order, String topic, UserEvent event, long wallClockMs) {
-        if (!order.isLate(topic, event.timestampMs())) {
-            order.hold(event);
-        }
+        order.hold(event, order.isLate(topic, event.timestampMs()));
         order.heard(topic, event.timestampMs(), wallClockMs);
     }
 
@@ -85,8 +85,10 @@ class EventOrderTest {
                 type == EventType.USER_REGISTRATION ? null : "s1", 0, segment, null);
     }
 
-    private static List<String> ids(List<UserEvent> events) {
-        return events.stream().map(e -> new String(e.eventId().get(), StandardCharsets.UTF_8)).toList();
+    /** The ids of released events, a late one marked with a trailing '!'. */
+    private static List<String> ids(List<EventOrder.Held> held) {
+        return held.stream().map(h -> new String(h.event().eventId().get(), StandardCharsets.UTF_8)
+                + (h.late() ? "!" : "")).toList();
     }
 
     private static KeyValueStore<Bytes, byte[]> store(String name) {
