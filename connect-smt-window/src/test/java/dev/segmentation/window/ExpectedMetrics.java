@@ -26,8 +26,8 @@ import dev.segmentation.window.TestEvents.Event;
  *     horizon behind its topic's clock.</li>
  * <li>An event is late if its topic's clock, before it, is at or past its time plus grace. The first arrival of
  *     an event id counts; later ones are dropped.</li>
- * <li>A late event counts only in the late events of each window containing its time, under its user's segment as
- *     known when it arrives (a late registration under its own), and under "all".</li>
+ * <li>A late event counts only in the late events of each window containing its time, under its user's segment at
+ *     that time (a late registration under its own), and under "all".</li>
  * <li>A registration that is not late gives its user their segment when it arrives, from its event time on.</li>
  * <li>Every other event waits until every topic's clock, minus grace, has reached it, then applies in event-time
  *     order (ties: registration, sign-in, view, cart, check-out, sign-out, then arrival). Sessions whose last event
@@ -118,6 +118,7 @@ final class ExpectedMetrics {
     private final Map<WindowKey, List<Long>> durations = new HashMap<>();
     private final Map<WindowKey, long[]> checkOuts = new HashMap<>();
     private final Map<WindowKey, long[]> lateCounts = new HashMap<>();
+    private final List<Event> lateEvents = new ArrayList<>();
 
     private static final class User {
         String[] segment;
@@ -187,14 +188,7 @@ final class ExpectedMetrics {
         long time = event.timeMs();
         if (late) {
             happened("late event");
-            String[] segment = event.topic().equals(TestEvents.REGISTRATION) ? segmentOf(event) : user.segmentAt(time);
-            long latest = Math.floorDiv(time, settings.advanceMs());
-            for (long window = Math.max(0, latest - settings.sizeMs() / settings.advanceMs() + 1); window <= latest;
-                 window++) {
-                for (String[] key : List.of(segment, ALL)) {
-                    lateCounts.computeIfAbsent(WindowKey.of(key, window * settings.advanceMs()), k -> new long[2])[0]++;
-                }
-            }
+            lateEvents.add(event);
             return;
         }
         if (latestArrived.getOrDefault(event.userId(), Long.MIN_VALUE) > time) {
@@ -360,6 +354,17 @@ final class ExpectedMetrics {
                 revenue.put(key, new Revenue(totals[0], totals[1]));
             }
         });
+        for (Event event : lateEvents) {
+            String[] segment = event.topic().equals(TestEvents.REGISTRATION) ? segmentOf(event)
+                    : userStates.get(event.userId()).segmentAt(event.timeMs());
+            long latest = Math.floorDiv(event.timeMs(), settings.advanceMs());
+            for (long window = Math.max(0, latest - settings.sizeMs() / settings.advanceMs() + 1); window <= latest;
+                 window++) {
+                for (String[] key : List.of(segment, ALL)) {
+                    lateCounts.computeIfAbsent(WindowKey.of(key, window * settings.advanceMs()), k -> new long[2])[0]++;
+                }
+            }
+        }
         lateCounts.forEach((key, counts) -> late.put(key, new Late(counts[0], counts[1])));
         userStates.forEach((userId, user) -> {
             if (user.applied) {
