@@ -12,7 +12,9 @@ Prints one line per problem, ``file:line: reason``, and exits with 1 when there 
   final results only;
 - every windowed table writes ``ksql_<topic>`` for one of the Streams stage's output topics, and its value columns
   are that topic's fields, by name and type;
-- INSERT INTO writes the columns of the stream it writes to.
+- INSERT INTO writes the columns of the stream it writes to;
+- every output topic of the Streams stage has its windowed table, unless it is one ksqlDB cannot express
+  (``NOT_EXPRESSIBLE``, each with the reason ksql/README.md gives).
 """
 from __future__ import annotations
 
@@ -33,6 +35,11 @@ KEYWORDS = {"CASE", "WHEN", "THEN", "ELSE", "END", "AND", "OR", "NOT", "NULL", "
 # Avro (as the stage's schemas name it) -> the ksqlDB types that read or write it
 COMPATIBLE = {"string": {"VARCHAR"}, "int": {"INT"}, "long": {"BIGINT"}, "double": {"DOUBLE"},
               "float": {"DOUBLE"}, "boolean": {"BOOLEAN"}, "timestamp-millis": {"TIMESTAMP"}, "bytes": {"BYTES"}}
+# Output topics of the Streams stage that ksql/migrations does not compute, and why (see ksql/README.md)
+NOT_EXPRESSIBLE = {
+    "segment_late_events": "ksqlDB drops an event beyond the grace period without a trace",
+    "user_segments": "lifecycle and value segments change without events, on event-time timers ksqlDB has not",
+}
 FUNCTION_TYPES = {"COUNT": "BIGINT", "AVG": "DOUBLE", "FROM_UNIXTIME": "TIMESTAMP", "UNIX_TIMESTAMP": "BIGINT",
                   "CONCAT": "VARCHAR", "ARRAY_LENGTH": "INT", "COUNT_DISTINCT": "BIGINT"}
 # Functions whose result has the type of their first argument
@@ -56,6 +63,7 @@ class Checker:
         self.facts = facts
         self.problems: list[Problem] = []
         self.relations: dict[str, dict[str, str]] = {}  # name -> column -> ksqlDB type ("" when unknown)
+        self.produced: set[str] = set()  # the stage's output topics that a windowed table computes
 
     def report(self, statement: Statement | Path, line: int, reason: str) -> None:
         path = statement.path if isinstance(statement, Statement) else statement
@@ -75,6 +83,11 @@ class Checker:
                     self.check_source(statement)
                 else:
                     self.check_query(statement)
+        for topic in self.facts.outputs:
+            if topic not in self.produced and topic not in NOT_EXPRESSIBLE:
+                self.report(self.repo / MIGRATIONS, 0, f"the Streams stage writes {topic}, and no windowed table "
+                                                       f"writes {OUTPUT_TOPIC_PREFIX}{topic}: add one, or list it in "
+                                                       f"NOT_EXPRESSIBLE of ksql_check.py with the reason")
         return self.problems
 
     # Streams and tables declared over a topic
@@ -195,6 +208,7 @@ class Checker:
                                          f"table writes {OUTPUT_TOPIC_PREFIX}<topic> for one of the Streams stage's "
                                          f"output topics ({', '.join(sorted(self.facts.outputs))})")
             return
+        self.produced.add(stage_topic)
         keys = {tokens[0].text for tokens in query.group_by if len(tokens) == 1 and tokens[0].is_name}
         values = [item for item in query.items if not (item.name in keys and len(item.expression) == 1)]
         names = {item.name for item in values}

@@ -50,6 +50,7 @@ def problems(repo: Path) -> list[str]:
 def assert_reported(repo: Path, file: str, line: int, *reason: str) -> None:
     found = problems(repo)
     prefix = f"{MIGRATIONS / file}:{line}: " if file.endswith(".sql") else f"{file}:{line}: "
+    assert found, "the broken copy must be reported"
     matching = [p for p in found if p.startswith(prefix) and all(part in p for part in reason)]
     assert matching, f"expected {prefix}... {reason} among {found}"
 
@@ -221,6 +222,21 @@ def test_build_output_is_not_a_reader_schema(repo: Path) -> None:
     target.parent.mkdir(parents=True)
     shutil.move(avsc, target)
     assert any("no reader schema dev.segmentation.events.SignIn" in p for p in problems(repo))
+
+
+def test_a_metric_without_its_table(repo: Path) -> None:
+    (repo / MIGRATIONS / REVENUE).unlink()
+    assert_reported(repo, str(MIGRATIONS), 0, "the Streams stage writes segment_revenue, and no windowed table writes "
+                                              "ksql_segment_revenue")
+
+
+def test_a_new_stage_output_without_its_schema_is_reported(repo: Path) -> None:
+    break_file(repo, stage_facts.WINDOW / "SegmentationConfig.java",
+               'REVENUE_OUTPUT_TOPIC_DEFAULT = "segment_revenue";',
+               'REVENUE_OUTPUT_TOPIC_DEFAULT = "segment_revenue";\n'
+               '    public static final String CARTS_OUTPUT_TOPIC_DEFAULT = "segment_registrations_copy";')
+    assert ksql_check.check(repo)[0].reason.startswith("cannot read what the Streams stage defines: "
+                                                       "AggregateSchemas.java has no schema SEGMENT_REGISTRATIONS_COPY")
 
 
 def test_insert_into_with_other_columns(repo: Path) -> None:
