@@ -16,7 +16,8 @@ validation (``docker-compose config -q``, run by the tests and here when docker-
   ``.env.example``, and ``.gitignore`` ignores ``.env``;
 - the known pitfalls: ``CLUSTER_ID`` (not ``KAFKA_CLUSTER_ID``) for Confluent's KRaft images, the unpacked bundle on
   ``CONNECT_PLUGIN_PATH``, ``plugin.discovery=hybrid_warn``, healthchecks that ask Connect for our connector class
-  and the registry for ``/subjects``, and Airflow 3's ``AIRFLOW__CORE__EXECUTION_API_SERVER_URL`` with LocalExecutor.
+  and the registry for ``/subjects``, Airflow 3's ``AIRFLOW__CORE__EXECUTION_API_SERVER_URL`` with LocalExecutor,
+  and ksqlDB's collection limits raised (``..._COLLECT__SET_LIMIT``: two underscores).
 """
 from __future__ import annotations
 
@@ -313,6 +314,8 @@ class Checker:
                                                              f"/subjects")
             if "CONNECT_BOOTSTRAP_SERVERS" in environment:
                 self.check_connect(name, service, environment)
+            if "cp-ksqldb-server" in image and "KSQL_LISTENERS" in environment:
+                self.check_ksqldb(name, service, environment)
             if image.startswith("apache/airflow"):
                 self.check_airflow(name, service, environment)
 
@@ -332,6 +335,19 @@ class Checker:
         if "/connector-plugins" not in test or not any(c in test for c in classes):
             self.report(line_of(service, "healthcheck"), f"{name}'s healthcheck must find our connector class "
                                                          f"({', '.join(sorted(classes))}) under /connector-plugins")
+
+    def check_ksqldb(self, name: str, service: LineDict, environment: dict[str, str]) -> None:
+        # Confluent's images turn _ into . and __ into _: COLLECT_SET_LIMIT would set ksql.functions.collect.set.limit.
+        for kind in ("SET", "LIST"):
+            variable = f"KSQL_KSQL_FUNCTIONS_COLLECT__{kind}_LIMIT"
+            if f"KSQL_KSQL_FUNCTIONS_COLLECT_{kind}_LIMIT" in environment:
+                self.report(_env_line(service, f"KSQL_KSQL_FUNCTIONS_COLLECT_{kind}_LIMIT"),
+                            f"{name}: KSQL_KSQL_FUNCTIONS_COLLECT_{kind}_LIMIT sets "
+                            f"ksql.functions.collect.{kind.lower()}.limit; write {variable} (__ for _)")
+            elif variable not in environment:
+                self.report(line_of(service, "environment"), f"{name} lacks {variable}: ksql/migrations counts "
+                                                             f"distinct users and p95 over whole sets, which ksqlDB "
+                                                             f"cuts at 1,000 entries by default")
 
     def check_airflow(self, name: str, service: LineDict, environment: dict[str, str]) -> None:
         if not environment.get("AIRFLOW__CORE__EXECUTION_API_SERVER_URL"):

@@ -257,6 +257,19 @@ def test_registry_healthcheck_must_ask_for_subjects(repo: Path) -> None:
     assert_reported(repo, COMPOSE, line, "schema-registry's healthcheck must ask the registry for /subjects")
 
 
+def test_ksqldb_collection_limits_need_two_underscores(repo: Path) -> None:
+    line = break_file(repo, COMPOSE, "      KSQL_KSQL_FUNCTIONS_COLLECT__SET_LIMIT: 1000000\n",
+                      "      KSQL_KSQL_FUNCTIONS_COLLECT_SET_LIMIT: 1000000\n")
+    assert_reported(repo, COMPOSE, line, "KSQL_KSQL_FUNCTIONS_COLLECT_SET_LIMIT sets ksql.functions.collect.set.limit")
+
+
+def test_ksqldb_collection_limits_must_be_raised(repo: Path) -> None:
+    break_file(repo, COMPOSE, "      KSQL_KSQL_FUNCTIONS_COLLECT__LIST_LIMIT: 1000000\n", "")
+    text = (repo / COMPOSE).read_text()
+    line = text[:text.index("    environment:\n      KSQL_BOOTSTRAP_SERVERS")].count("\n") + 1
+    assert_reported(repo, COMPOSE, line, "ksqldb-server lacks KSQL_KSQL_FUNCTIONS_COLLECT__LIST_LIMIT")
+
+
 def test_airflow_needs_the_execution_api_url(repo: Path) -> None:
     break_file(repo, COMPOSE, "    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: http://airflow-api-server:8080/execution/\n",
                "")
