@@ -6,7 +6,8 @@
 -- events' Avro fields, like the aggregates' output fields, are lower-case.
 --
 -- Every record's timestamp is its event time (the simulator stamps it), so ROWTIME, which the windows use, is
--- event time as in the Streams stage. The simulator's watermark records carry no value and never become rows.
+-- event time as in the Streams stage. The simulator's watermark records carry no value: their columns are null,
+-- and the WHERE clause of every query that reads these streams drops them.
 
 CREATE STREAM user_registration_events (
   `user_key` VARCHAR KEY,
