@@ -172,6 +172,7 @@ class Checker:
             self.check_addresses(services, name, service)
             self.check_secrets(name, service)
         self.check_pitfalls(services)
+        self.check_airflow_folder(services)
         self.check_env_references(services)
         self.check_env_file()
         return self.problems
@@ -359,6 +360,19 @@ class Checker:
         expected = AIRFLOW_COMMANDS.get(name)
         if expected is not None and expected not in _text(service.get("command")).split():
             self.report(line_of(service, "command") or service.line, f"{name} must run `airflow {expected}`")
+
+    def check_airflow_folder(self, services: LineDict) -> None:
+        """Once the repository has airflow/, every Airflow service mounts it."""
+        if not (self.repo / "airflow").is_dir():
+            return
+        for name, service in services.items():
+            if not isinstance(service, LineDict) or not str(service.get("image", "")).startswith("apache/airflow"):
+                continue
+            mounts = [str(m.get("source", "")) if isinstance(m, dict) else str(m).split(":", 1)[0]
+                      for m in service.get("volumes") or []]
+            if not any(self.local_path(m) == (self.repo / "airflow").resolve() for m in mounts):
+                self.report(line_of(services, name), f"{name} does not mount ./airflow, which the repository has now: "
+                                                     f"uncomment the volumes of x-airflow-common")
 
     def check_env_references(self, services: LineDict) -> None:
         for path, reader in [*((p, "connect") for p in sorted((self.repo / CONNECTOR_CONFIGS).glob("*.json"))),
