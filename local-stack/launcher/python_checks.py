@@ -37,6 +37,12 @@ class Suite:
 SUITES: list[Suite] = [
     Suite("launcher", LAUNCHER / "requirements-dev.txt",
           lint_paths=(LAUNCHER, REPO / "pipeline"), test_paths=(LAUNCHER / "tests",)),
+    Suite("ksql", REPO / "ksql" / "checks" / "requirements-dev.txt",
+          lint_paths=(REPO / "ksql" / "checks",), test_paths=(REPO / "ksql" / "checks" / "tests",),
+          env={"MYPYPATH": str(REPO / "ksql" / "checks")}),
+    Suite("compose", REPO / "docker" / "checks" / "requirements-dev.txt",
+          lint_paths=(REPO / "docker" / "checks",), test_paths=(REPO / "docker" / "checks" / "tests",),
+          env={"MYPYPATH": str(REPO / "docker" / "checks")}),
 ]
 
 
