@@ -25,6 +25,8 @@ import org.apache.kafka.streams.test.TestRecord;
 import dev.segmentation.window.TestEvents.Event;
 import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.InMemorySchemaRegistry;
+import dev.segmentation.window.windows.Contribution;
+import dev.segmentation.window.windows.ContributionSerde;
 
 /**
  * The application's own topology in a {@link TopologyTestDriver}, with raw input topics (so tests can send bytes
@@ -111,6 +113,15 @@ final class SegmentationHarness implements AutoCloseable {
         TestOutputTopic<GenericRecord, GenericRecord> output =
                 driver.createOutputTopic(topic, keySerde.deserializer(), valueSerde.deserializer());
         return output.readRecordsToList();
+    }
+
+    /**
+     * What the per-user stage has sent to the windows since the last read, in the order it sent it: contributions,
+     * progress ticks and watermarks, read from the repartition topic between the two stages.
+     */
+    List<TestRecord<byte[], Contribution>> readContributions() {
+        return driver.createOutputTopic("segmentation-" + SegmentationTopology.REPARTITION_NAME + "-repartition",
+                new ByteArrayDeserializer(), new ContributionSerde().deserializer()).readRecordsToList();
     }
 
     /** Everything written to the dead-letter topic since the last read. */

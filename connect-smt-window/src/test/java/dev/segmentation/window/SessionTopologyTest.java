@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.segmentation.window.ExpectedMetrics.WindowKey;
 import dev.segmentation.window.TestEvents.Event;
+import dev.segmentation.window.windows.Contribution;
 
 /**
  * Sessions, worked out by hand: signed out, abandoned (closed by the 30-minute default timeout after their last
@@ -100,6 +101,24 @@ class SessionTopologyTest {
         assertThat(sessions.get(WindowKey.of(SEGMENT, T0 - 15 * MINUTE))).containsExactly(1L, 5.0 * MINUTE,
                 5 * MINUTE);
         assertThat(harness.read("segment_late_events")).isEmpty();
+    }
+
+    @Test
+    void aLateEventNeverOvertakesASessionThatTimedOutBeforeIt() {
+        harness.send(Event.registration("r-u1", "u1", T0 - 50 * MINUTE, 30, "de", "web.de"));
+        harness.send(at("u1", TestEvents.SIGN_IN, 1, "s1"));                       // times out at 8:31
+        harness.send(at("u2", TestEvents.SIGN_IN, 60, "s2"));
+        harness.send(at("u3", TestEvents.SIGN_IN, 40, "s3"));                      // late: sign-ins are at 9:00
+        harness.sendWatermarks(T0 + 5 * HOUR);
+
+        List<Long> times = harness.readContributions().stream()
+                .filter(record -> record.value().kind() != Contribution.Kind.PROGRESS)
+                .map(record -> record.timestamp()).toList();
+        assertThat(times).as("what the per-user stage sends, in event time").isSorted()
+                .contains(T0 + 31 * MINUTE, T0 + 40 * MINUTE);
+        Map<WindowKey, Long> late = OutputRows.latest(harness.read("segment_late_events"), "late_events", HOUR,
+                row -> (Long) row.get("late_events"));
+        assertThat(late).hasSize(8);
     }
 
     private static Event at(String user, String topic, int minutesAfterT0, String session) {

@@ -220,10 +220,12 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             return;
         }
         for (EventOrder.Held held : order.release(point)) {
+            // Timers first, for late events too: what this task sends must be in event-time order, or the windows
+            // would take a late event's time as this partition's progress and close before a session due earlier.
+            fireTimers(held.event().timestampMs());
             if (held.late()) {
                 countLate(held.event());
             } else {
-                fireTimers(held.event().timestampMs());
                 apply(held.event());
             }
         }

@@ -44,13 +44,13 @@ final class LateEventDetector implements FixedKeyProcessor<Bytes, Contribution, 
     private final WindowSpec windows;
     /** Late counts are kept this long after their window's end; see {@link #purgeLateCounts}. */
     private final long lateCountRetentionMs;
-    private final WatermarkGate gate = new WatermarkGate();
+    private WatermarkGate gate;
 
     private FixedKeyProcessorContext<Bytes, Object> context;
     private KeyValueStore<Bytes, byte[]> clock;
     private KeyValueStore<Bytes, byte[]> lateCounts;
     private SessionDurations durations;
-    private long streamTime = NONE;
+    private long streamTime;
     private boolean clockReplayed;
 
     /**
@@ -69,6 +69,10 @@ final class LateEventDetector implements FixedKeyProcessor<Bytes, Contribution, 
         this.clock = context.getStateStore(CLOCK_STORE);
         this.lateCounts = context.getStateStore(LATE_STORE);
         this.durations = new SessionDurations(context.getStateStore(SessionDurations.STORE), windows);
+        // Kafka re-initialises the same processor when it revives a task after rolling its stores back: what the
+        // fields held before belongs to the rolled-back state, so they start again from the stores.
+        this.gate = new WatermarkGate();
+        this.streamTime = NONE;
         try (KeyValueIterator<Bytes, byte[]> it = clock.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
