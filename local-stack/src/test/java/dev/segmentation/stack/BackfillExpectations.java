@@ -13,29 +13,33 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Every final row the segmentation stage must write for a set of input events, computed the plain way from the
- * documented semantics, with none of the application's classes: maps of sets of users instead of bit masks, lists
- * of durations instead of a store, one walk per session instead of timers.
- *
- * <p>It is a function of the event set, not of the order in which the stage read it. That holds for perfect input
- * read in timestamp order within each partition, with enough grace that nothing is late; what would make the input
- * order matter (a user's event tied in time with their registration, a watermark below the last contribution) is
- * refused with an {@link IllegalStateException} rather than guessed at. The rules:
+ * Every row the segmentation stage must write for the records of its input topics, computed the plain way from the
+ * README's definitions, with none of the application's classes: maps of sets of users instead of bit masks, lists
+ * of durations instead of a store, one walk per user instead of timers. It reads the input as the log holds it,
+ * each topic partition in offset order, and so does not depend on the order in which the stage happened to read
+ * the topics. The definitions, per input partition:
  *
  * <ul>
- * <li>A window is {@code [start, start + size)} with {@code start} a multiple of the advance; an event belongs to
- *     every window that contains its timestamp.</li>
- * <li>A user's segment is (age band, language, e-mail domain) of their registration; a user without a registration
- *     counts under {@code unknown}. Every contribution counts under the user's segment and under {@code all}.</li>
+ * <li>A topic partition's clock is the largest timestamp among its records so far: events and watermarks, records
+ *     rejected as invalid aside. An event whose user id is empty, whose schema version is below 1 or whose key is
+ *     not its user id is invalid; one more than the deduplication horizon behind its topic's clock has expired. Both
+ *     go to the dead-letter topic.</li>
+ * <li>An event is late when its topic's clock, before it, is at or past its event time plus grace. The first
+ *     record of an event id counts; later ones are dropped. A late event counts only in {@code segment_late_events},
+ *     once in each window containing its time, under its user's segment at that time (a late registration under
+ *     its own) and under {@code all}.</li>
+ * <li>A user's segment is (age band, language, e-mail domain) of their registration that is not late, from its
+ *     event time on; before it, or without one, {@code unknown}.</li>
+ * <li>The other events apply to their user in event-time order (ties: registration, sign-in, view, cart,
+ *     check-out, sign-out). A session opens at its sign-in; views, carts and check-outs of an open session move its
+ *     last event; its sign-out ends it. One with no event of its own for the timeout ends at its last event plus the
+ *     timeout, before any event at or after that time. Session events without an open session belong to none.
+ *     A session counts in the windows of its end, under the user's segment then.</li>
  * <li>Registrations and check-outs are counted; active users (sign-in), viewers, cart adders and buyers are
- *     distinct users per window.</li>
- * <li>A session starts at its sign-in and ends at its sign-out or, without one, a timeout after its last event
- *     (sign-in, view, cart or check-out of that session). It times out once its partition's stream time reaches that
- *     point, before any event at or after it is applied, and by the end of the run if the partition's watermark gets
- *     there. It counts in the windows of its end; its duration runs to the sign-out or to the last event.</li>
- * <li>The windows close when their stream time (the largest contribution timestamp, or the smallest partition
- *     watermark once every partition has sent one) minus grace reaches their end; only closed windows have rows, and
- *     a metric whose count is zero has none.</li>
+ *     distinct users per window, each under the segment of their first such event in the window.</li>
+ * <li>A partition's release point is the smallest of its six topics' clocks minus grace; windows ending at or
+ *     before the smallest release point of all partitions have their final rows, and a metric whose count is zero
+ *     has none.</li>
  * <li>A user's segment row is rewritten when their lifecycle or value segment, check-out count or registration
  *     changes; its {@code as_of} is the event time of that change.</li>
  * </ul>
@@ -52,28 +56,34 @@ final class BackfillExpectations {
     static final String CHECK_OUT = "check_out";
     static final List<String> INPUT_TOPICS = List.of(REGISTRATION, SIGN_IN, SIGN_OUT, ITEM_VIEW, ADD_TO_CART, CHECK_OUT);
     static final List<String> METRICS = List.of("registrations", "active_users", "sessions", "funnel", "revenue");
-
-    private static final long DAY_MS = 86_400_000L;
+    /** The order in which events of one user that share a millisecond apply. */
+    private static final List<String> JOURNEY_ORDER = List.of(REGISTRATION, SIGN_IN, ITEM_VIEW, ADD_TO_CART, CHECK_OUT,
+            SIGN_OUT);
+    private static final long NONE = Long.MIN_VALUE;
 
     /**
      * The stage's settings that the expectations depend on, with the documented defaults.
      */
-    record Settings(long sizeMs, long advanceMs, long graceMs, long sessionTimeoutMs, long newMs, long atRiskMs,
-                    long dormantMs, long recencyMs, int highOrders, long highRevenueCents) {
+    record Settings(long sizeMs, long advanceMs, long graceMs, long sessionTimeoutMs, long dedupHorizonMs, long newMs,
+                    long atRiskMs, long dormantMs, long recencyMs, int highOrders, long highRevenueCents,
+                    long idleMs) {
 
         /** The settings in a Streams properties file, as the stage reads them. */
         static Settings of(Properties properties) {
+            long day = 86_400_000L;
             return new Settings(
                     number(properties, "segmentation.window.size.ms", 3_600_000L),
                     number(properties, "segmentation.window.advance.ms", 900_000L),
                     number(properties, "segmentation.window.grace.ms", 900_000L),
                     number(properties, "segmentation.session.timeout.ms", 1_800_000L),
-                    number(properties, "segmentation.lifecycle.new.ms", 7 * DAY_MS),
-                    number(properties, "segmentation.lifecycle.at.risk.after.ms", 7 * DAY_MS),
-                    number(properties, "segmentation.lifecycle.dormant.after.ms", 30 * DAY_MS),
-                    number(properties, "segmentation.value.recency.ms", 30 * DAY_MS),
+                    number(properties, "segmentation.dedup.retention.ms", 7_200_000L),
+                    number(properties, "segmentation.lifecycle.new.ms", 7 * day),
+                    number(properties, "segmentation.lifecycle.at.risk.after.ms", 7 * day),
+                    number(properties, "segmentation.lifecycle.dormant.after.ms", 30 * day),
+                    number(properties, "segmentation.value.recency.ms", 30 * day),
                     (int) number(properties, "segmentation.value.high.orders", 3),
-                    number(properties, "segmentation.value.high.revenue.cents", 50_000L));
+                    number(properties, "segmentation.value.high.revenue.cents", 50_000L),
+                    number(properties, "segmentation.alignment.idle.ms", 300_000L));
         }
 
         private static long number(Properties properties, String key, long defaultValue) {
@@ -82,13 +92,22 @@ final class BackfillExpectations {
         }
     }
 
+    /** One input event's fields; those an event type does not have are null. */
+    record Event(String topic, long timestampMs, String userId, String eventId, String sessionId, Integer age,
+                 String language, String domain, Long totalCents, Integer schemaVersion) {
+    }
+
     /**
-     * One input event as read from Kafka; fields an event type does not have are null.
+     * One record of an input topic, as read back from Kafka.
      *
-     * @param partition the input partition, which is also the per-user task that handles it
+     * @param key   the record key
+     * @param event the decoded event, or null for a watermark
      */
-    record Event(String topic, int partition, long timestampMs, String userId, String eventId, String sessionId,
-                 Integer age, String language, String domain, Long totalCents) {
+    record InputRecord(String topic, int partition, long offset, long timestampMs, String key, Event event) {
+
+        boolean isWatermark() {
+            return event == null;
+        }
     }
 
     /** Identifies one windowed row: metric, segment and window start, as the output topics' keys do. */
@@ -115,31 +134,32 @@ final class BackfillExpectations {
                    int checkOuts, long revenueCents, Long lastCheckOutAt, long asOf) {
     }
 
+    /** Where a dead letter came from, and why. */
+    record DeadLetter(String topic, int partition, long offset, String reason) {
+    }
+
     /** Final rows by metric, each with its metric fields by name, as in the output topics' values. */
     final Map<String, Map<RowKey, Map<String, Object>>> rows = new TreeMap<>();
+    /** The late counts: (late_events, late_sessions) per window and segment, as the last row of each key says. */
+    final Map<RowKey, List<Long>> late = new TreeMap<>();
     final Map<String, UserRow> users = new TreeMap<>();
-    /** The windows' stream time at the end of the run, which decides which windows have closed. */
-    long windowStreamTimeMs;
-    /** Sessions that ended, and those the run's end left open (their partition's watermark came too soon). */
+    final Set<DeadLetter> deadLetters = new HashSet<>();
+    /** The smallest release point of all partitions, which decides which windows have closed. */
+    long releasedMs;
+    /** How often each imperfection happened in the input, so that a test can show its data exercised it. */
+    final Map<String, Integer> happenings = new TreeMap<>();
     int sessionsEnded;
     int sessionsLeftOpen;
     /** Windows and segments with something counted that had not closed at the end of the run. */
     int windowsLeftOpen;
 
     private final Settings settings;
-    private final Map<String, Event> registrations = new HashMap<>();
     private final Map<WindowKey, Window> windows = new HashMap<>();
+    private final Set<String> firstVisits = new HashSet<>();
+    /** Each user's registration that is not late: its segment and time. */
+    private final Map<String, Event> registrations = new HashMap<>();
 
-    private record WindowKey(String[] segment, long start) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof WindowKey key && key.start == start && java.util.Arrays.equals(key.segment, segment);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * java.util.Arrays.hashCode(segment) + Long.hashCode(start);
-        }
+    private record WindowKey(List<String> segment, long start) {
     }
 
     /** What one window of one segment has counted. */
@@ -159,180 +179,240 @@ final class BackfillExpectations {
         this.settings = settings;
     }
 
-    /**
-     * @param events     every input event, watermarks aside
-     * @param watermarks the watermark timestamps of each input partition, by topic (one map per partition)
-     */
-    static BackfillExpectations compute(List<Event> events, Map<Integer, Map<String, Long>> watermarks,
-                                        Settings settings) {
+    /** @param records every record of the six input topics, watermarks and invalid ones included */
+    static BackfillExpectations compute(List<InputRecord> records, Settings settings) {
         BackfillExpectations expected = new BackfillExpectations(settings);
-        expected.run(events, watermarks);
+        expected.run(records);
         return expected;
     }
 
-    private void run(List<Event> events, Map<Integer, Map<String, Long>> watermarks) {
-        for (Event event : events) {
-            if (event.topic().equals(REGISTRATION) && registrations.putIfAbsent(event.userId(), event) != null) {
-                throw new IllegalStateException("User " + event.userId() + " registered twice; the expectations "
-                        + "assume one registration per user");
-            }
+    private void run(List<InputRecord> records) {
+        Map<String, List<InputRecord>> byTopicPartition = new TreeMap<>();
+        for (InputRecord record : records) {
+            byTopicPartition.computeIfAbsent(record.topic() + "-" + record.partition(), k -> new ArrayList<>()).add(record);
         }
-        long maxContribution = Long.MIN_VALUE;
-        for (Event event : events) {
-            String[] segment = segmentAt(event.userId(), event.timestampMs(), !event.topic().equals(REGISTRATION));
-            maxContribution = Math.max(maxContribution, event.timestampMs());
-            for (long start : windowStarts(event.timestampMs())) {
-                for (String[] key : List.of(segment, allSegment())) {
-                    Window window = windows.computeIfAbsent(new WindowKey(key, start), k -> new Window());
-                    switch (event.topic()) {
-                        case REGISTRATION -> window.registrations++;
-                        case SIGN_IN, ITEM_VIEW, ADD_TO_CART -> window.distinctUsers
-                                .computeIfAbsent(event.topic(), t -> new HashSet<>()).add(event.userId());
-                        case CHECK_OUT -> {
-                            window.distinctUsers.computeIfAbsent(CHECK_OUT, t -> new HashSet<>()).add(event.userId());
-                            window.revenueCents += event.totalCents();
-                            window.orders++;
-                        }
-                        case SIGN_OUT -> {
-                            // Counts only through the session it ends.
-                        }
-                        default -> throw new IllegalArgumentException(event.topic());
+        Map<Integer, Map<String, Long>> clocks = new TreeMap<>();
+        List<Event> onTime = new ArrayList<>();
+        List<Event> lateEvents = new ArrayList<>();
+        Map<String, Integer> partitionOfUser = new HashMap<>();
+        for (List<InputRecord> log : byTopicPartition.values()) {
+            log.sort(Comparator.comparingLong(InputRecord::offset));
+            long clock = NONE;
+            Set<String> seen = new HashSet<>();
+            for (InputRecord record : log) {
+                if (record.isWatermark()) {
+                    clock = Math.max(clock, record.timestampMs());
+                    continue;
+                }
+                Event event = record.event();
+                String invalid = invalid(record);
+                if (invalid != null) {
+                    deadLetters.add(new DeadLetter(record.topic(), record.partition(), record.offset(), invalid));
+                    happened("invalid");
+                    continue;
+                }
+                long time = event.timestampMs();
+                if (clock != NONE && time < clock - settings.dedupHorizonMs()) {
+                    deadLetters.add(new DeadLetter(record.topic(), record.partition(), record.offset(), "expired"));
+                    happened("expired");
+                    continue;
+                }
+                boolean isLate = clock != NONE && clock - settings.graceMs() >= time;
+                if (!isLate && time < clock) {
+                    happened("behind its topic, within grace");
+                }
+                clock = Math.max(clock, time);
+                if (!seen.add(event.eventId())) {
+                    happened("duplicate");
+                    continue;
+                }
+                partitionOfUser.put(event.userId(), record.partition());
+                if (isLate) {
+                    happened("late");
+                    lateEvents.add(event);
+                } else {
+                    onTime.add(event);
+                    if (event.topic().equals(REGISTRATION) && registrations.putIfAbsent(event.userId(), event) != null) {
+                        throw new IllegalStateException("User " + event.userId() + " registered twice; the "
+                                + "expectations assume one registration per user");
                     }
                 }
             }
+            if (clock != NONE) {
+                clocks.computeIfAbsent(log.get(0).partition(), p -> new HashMap<>()).put(log.get(0).topic(), clock);
+            }
         }
-        Map<Integer, Long> partitionTimes = partitionStreamTimes(events, watermarks);
-        for (long[] session : sessions(events, partitionTimes)) {
-            maxContribution = Math.max(maxContribution, session[0]);
+        Map<Integer, Long> releasePoints = new HashMap<>();
+        clocks.forEach((partition, byTopic) -> releasePoints.put(partition, byTopic.keySet().containsAll(INPUT_TOPICS)
+                ? Collections.min(byTopic.values()) - settings.graceMs() : NONE));
+        releasedMs = releasePoints.isEmpty() ? NONE : Collections.min(releasePoints.values());
+
+        Map<String, List<Event>> byUser = new TreeMap<>();
+        onTime.forEach(event -> byUser.computeIfAbsent(event.userId(), k -> new ArrayList<>()).add(event));
+        byUser.forEach((userId, events) -> walkUser(userId, events, releasePoints.get(partitionOfUser.get(userId))));
+        Map<RowKey, Long> lateCounts = new TreeMap<>();
+        for (Event event : lateEvents) {
+            List<String> segment = event.topic().equals(REGISTRATION) ? segmentOf(event)
+                    : segmentAt(event.userId(), event.timestampMs());
+            for (long start : windowStarts(event.timestampMs())) {
+                for (List<String> key : List.of(segment, allSegment())) {
+                    lateCounts.merge(new RowKey("late_events", key.get(0), key.get(1), key.get(2), start), 1L,
+                            Long::sum);
+                }
+            }
         }
-        long released = releasedWatermark(watermarks);
-        if (released < maxContribution) {
-            throw new IllegalStateException("The watermarks (" + released + ") do not pass the last contribution ("
-                    + maxContribution + "), so each window task would close its windows on its own records; "
-                    + "raise watermark.lead.ms above the session timeout");
-        }
-        windowStreamTimeMs = released;
+        // No session ends late: every partition's events reach the windows in order.
+        lateCounts.forEach((key, count) -> late.put(key, List.of(count, 0L)));
         emitClosedWindows();
-        userRows(events, partitionTimes);
+    }
+
+    private static String invalid(InputRecord record) {
+        Event event = record.event();
+        if (event.userId() == null || event.userId().isEmpty()) {
+            return "invalid";
+        }
+        if (event.schemaVersion() != null && event.schemaVersion() < 1) {
+            return "invalid";
+        }
+        return event.userId().equals(record.key()) ? null : "invalid";
     }
 
     /**
-     * The segment of a user's event at the given time. An event tied in time with the user's registration, or
-     * before it, would count under a segment that depends on the order the stage reads them in.
+     * Applies one user's events that are not late in event-time order: their windows, their sessions, their segment
+     * rows.
      */
-    private String[] segmentAt(String userId, long timeMs, boolean afterRegistration) {
-        Event registration = registrations.get(userId);
-        if (registration == null) {
-            return new String[] {UNKNOWN, UNKNOWN, UNKNOWN};
+    private void walkUser(String userId, List<Event> events, long releasePoint) {
+        events.sort(Comparator.comparingLong(Event::timestampMs)
+                .thenComparingInt(event -> JOURNEY_ORDER.indexOf(event.topic())));
+        Map<String, long[]> open = new LinkedHashMap<>();
+        RowState row = new RowState(registrations.get(userId));
+        for (Event event : events) {
+            long time = event.timestampMs();
+            if (time > releasePoint) {
+                throw new IllegalStateException("Event " + event + " lies past its partition's release point");
+            }
+            closeTimedOut(userId, open, time);
+            List<String> segment = segmentAt(userId, time);
+            switch (event.topic()) {
+                case REGISTRATION -> count(segment, time, window -> window.registrations++);
+                case SIGN_IN -> {
+                    open.putIfAbsent(event.sessionId(), new long[] {time, time});
+                    distinct(segment, time, SIGN_IN, userId);
+                }
+                case ITEM_VIEW, ADD_TO_CART -> {
+                    touch(open, event);
+                    distinct(segment, time, event.topic(), userId);
+                }
+                case CHECK_OUT -> {
+                    touch(open, event);
+                    distinct(segment, time, CHECK_OUT, userId);
+                    count(segment, time, window -> {
+                        window.revenueCents += event.totalCents();
+                        window.orders++;
+                    });
+                }
+                case SIGN_OUT -> {
+                    long[] session = open.remove(event.sessionId());
+                    if (session != null) {
+                        sessionEnded(segment, time, time - session[0]);
+                    } else {
+                        happened("session event without an open session");
+                    }
+                }
+                default -> throw new IllegalArgumentException(event.topic());
+            }
+            row.apply(event);
         }
-        if (afterRegistration && timeMs <= registration.timestampMs()) {
-            throw new IllegalStateException("User " + userId + " has an event at " + timeMs + ", not after their "
-                    + "registration at " + registration.timestampMs() + ": its segment depends on the reading order");
-        }
-        return new String[] {ageBand(registration.age()), registration.language(), registration.domain()};
+        closeTimedOut(userId, open, releasePoint);
+        sessionsLeftOpen += open.size();
+        users.put(userId, row.last(userId, releasePoint));
     }
 
-    private static String[] allSegment() {
-        return new String[] {ALL, ALL, ALL};
+    /** Ends, earliest first, the sessions whose last event plus the timeout is at or before {@code upTo}. */
+    private void closeTimedOut(String userId, Map<String, long[]> open, long upTo) {
+        long timeout = settings.sessionTimeoutMs();
+        List<long[]> due = new ArrayList<>();
+        open.values().removeIf(session -> {
+            if (session[1] + timeout <= upTo) {
+                due.add(session);
+                return true;
+            }
+            return false;
+        });
+        due.sort(Comparator.comparingLong(session -> session[1]));
+        for (long[] session : due) {
+            long end = session[1] + timeout;
+            sessionEnded(segmentAt(userId, end), end, session[1] - session[0]);
+        }
+    }
+
+    private static void touch(Map<String, long[]> open, Event event) {
+        long[] session = open.get(event.sessionId());
+        if (session != null) {
+            session[1] = Math.max(session[1], event.timestampMs());
+        }
+    }
+
+    private void sessionEnded(List<String> segment, long end, long duration) {
+        sessionsEnded++;
+        count(segment, end, window -> window.sessionDurations.add(duration));
+    }
+
+    private void distinct(List<String> segment, long time, String topic, String userId) {
+        for (long start : windowStarts(time)) {
+            // The user counts under the segment of their first such event in the window.
+            if (firstVisits.add(topic + "|" + userId + "|" + start)) {
+                for (List<String> key : List.of(segment, allSegment())) {
+                    windows.computeIfAbsent(new WindowKey(key, start), k -> new Window()).distinctUsers
+                            .computeIfAbsent(topic, t -> new HashSet<>()).add(userId);
+                }
+            }
+        }
+    }
+
+    private void count(List<String> segment, long time, java.util.function.Consumer<Window> change) {
+        for (long start : windowStarts(time)) {
+            for (List<String> key : List.of(segment, allSegment())) {
+                change.accept(windows.computeIfAbsent(new WindowKey(key, start), k -> new Window()));
+            }
+        }
+    }
+
+    /** A user's segment for an event at the given time: their registration's from its time on. */
+    private List<String> segmentAt(String userId, long timeMs) {
+        Event registration = registrations.get(userId);
+        if (registration == null || registration.timestampMs() > timeMs) {
+            return List.of(UNKNOWN, UNKNOWN, UNKNOWN);
+        }
+        return segmentOf(registration);
+    }
+
+    private static List<String> segmentOf(Event registration) {
+        return List.of(ageBand(registration.age()), registration.language(), registration.domain());
+    }
+
+    private static List<String> allSegment() {
+        return List.of(ALL, ALL, ALL);
     }
 
     /** Starts of the windows that contain the time: aligned to the advance, within one size before it. */
     private List<Long> windowStarts(long timeMs) {
         List<Long> starts = new ArrayList<>();
         long latest = Math.floorDiv(timeMs, settings.advanceMs()) * settings.advanceMs();
-        for (long start = latest; start > timeMs - settings.sizeMs(); start -= settings.advanceMs()) {
+        for (long start = latest; start > timeMs - settings.sizeMs() && start >= 0; start -= settings.advanceMs()) {
             starts.add(start);
         }
         return starts;
     }
 
-    /** Each partition's stream time at the end: its largest timestamp, the watermarks included. */
-    private static Map<Integer, Long> partitionStreamTimes(List<Event> events, Map<Integer, Map<String, Long>> watermarks) {
-        Map<Integer, Long> times = new HashMap<>();
-        events.forEach(event -> times.merge(event.partition(), event.timestampMs(), Math::max));
-        watermarks.forEach((partition, byTopic) ->
-                byTopic.values().forEach(time -> times.merge(partition, time, Math::max)));
-        return times;
-    }
-
-    /**
-     * The watermark the windows receive: a partition's is the smallest of its six topics', and the windows wait
-     * for every partition's.
-     */
-    private static long releasedWatermark(Map<Integer, Map<String, Long>> watermarks) {
-        long released = Long.MAX_VALUE;
-        for (Map<String, Long> byTopic : watermarks.values()) {
-            if (!byTopic.keySet().containsAll(INPUT_TOPICS)) {
-                return Long.MIN_VALUE;
-            }
-            released = Math.min(released, Collections.min(byTopic.values()));
-        }
-        return watermarks.isEmpty() ? Long.MIN_VALUE : released;
-    }
-
-    /**
-     * Walks each session's events in time order and adds each ended session to the windows of its end.
-     *
-     * @return (end, duration) of every session that ended
-     */
-    private List<long[]> sessions(List<Event> events, Map<Integer, Long> partitionTimes) {
-        Map<String, List<Event>> bySession = new LinkedHashMap<>();
-        for (Event event : events) {
-            if (event.sessionId() != null) {
-                bySession.computeIfAbsent(event.userId() + "/" + event.sessionId(), k -> new ArrayList<>()).add(event);
-            }
-        }
-        List<long[]> ended = new ArrayList<>();
-        long timeout = settings.sessionTimeoutMs();
-        for (List<Event> session : bySession.values()) {
-            session.sort(Comparator.comparingLong(Event::timestampMs));
-            Event first = session.get(0);
-            if (!first.topic().equals(SIGN_IN)) {
-                throw new IllegalStateException("Session " + first.sessionId() + " of " + first.userId()
-                        + " does not start with its sign-in; the expectations assume perfect input");
-            }
-            long start = first.timestampMs();
-            long last = start;
-            long[] end = null;
-            for (Event event : session.subList(1, session.size())) {
-                if (event.timestampMs() >= last + timeout) {
-                    end = new long[] {last + timeout, last - start};
-                    break;
-                }
-                if (event.topic().equals(SIGN_OUT)) {
-                    end = new long[] {event.timestampMs(), Math.max(0, event.timestampMs() - start)};
-                    break;
-                }
-                last = Math.max(last, event.timestampMs());
-            }
-            if (end == null && last + timeout <= partitionTimes.get(first.partition())) {
-                end = new long[] {last + timeout, last - start};
-            }
-            if (end == null) {
-                sessionsLeftOpen++;
-                continue;
-            }
-            sessionsEnded++;
-            ended.add(end);
-            String[] segment = segmentAt(first.userId(), end[0], true);
-            for (long windowStart : windowStarts(end[0])) {
-                for (String[] key : List.of(segment, allSegment())) {
-                    windows.computeIfAbsent(new WindowKey(key, windowStart), k -> new Window())
-                            .sessionDurations.add(end[1]);
-                }
-            }
-        }
-        return ended;
-    }
-
     private void emitClosedWindows() {
         METRICS.forEach(metric -> rows.put(metric, new TreeMap<>()));
         windows.forEach((key, window) -> {
-            if (key.start() + settings.sizeMs() > windowStreamTimeMs - settings.graceMs()) {
+            if (key.start() + settings.sizeMs() > releasedMs) {
                 windowsLeftOpen++;
                 return;
             }
-            String[] segment = key.segment();
+            List<String> segment = key.segment();
             if (window.registrations > 0) {
                 put("registrations", segment, key.start(), Map.of("registrations", window.registrations));
             }
@@ -373,31 +453,54 @@ final class BackfillExpectations {
         });
     }
 
-    private void put(String metric, String[] segment, long start, Map<String, Object> fields) {
-        rows.get(metric).put(new RowKey(metric, segment[0], segment[1], segment[2], start), fields);
+    private void put(String metric, List<String> segment, long start, Map<String, Object> fields) {
+        rows.get(metric).put(new RowKey(metric, segment.get(0), segment.get(1), segment.get(2), start), fields);
     }
 
     private static Double rate(long numerator, long denominator) {
         return denominator == 0 ? null : (double) numerator / denominator;
     }
 
+    private void happened(String what) {
+        happenings.merge(what, 1, Integer::sum);
+    }
+
     /**
-     * The last row of each user. Within a run shorter than every threshold of the lifecycle and value segments,
-     * only events change a row: the registration, and each check-out (the count, and perhaps the value segment).
+     * A user's segment row as their applied events change it. Within a run shorter than every threshold of the
+     * lifecycle and value segments, only events change it: the first one (the row appears), and each check-out
+     * (the count, and perhaps the value segment).
      */
-    private void userRows(List<Event> events, Map<Integer, Long> partitionTimes) {
-        Map<String, List<Event>> byUser = new HashMap<>();
-        events.forEach(event -> byUser.computeIfAbsent(event.userId(), k -> new ArrayList<>()).add(event));
-        byUser.forEach((userId, userEvents) -> {
-            Event registration = registrations.get(userId);
-            long firstEvent = userEvents.stream().mapToLong(Event::timestampMs).min().orElseThrow();
-            long lastActivity = userEvents.stream().mapToLong(Event::timestampMs).max().orElseThrow();
-            List<Event> checkOuts = userEvents.stream().filter(e -> e.topic().equals(CHECK_OUT)).toList();
-            long revenue = checkOuts.stream().mapToLong(Event::totalCents).sum();
-            Long lastCheckOut = checkOuts.stream().map(Event::timestampMs).max(Long::compare).orElse(null);
-            long end = partitionTimes.get(userEvents.get(0).partition());
+    private final class RowState {
+        private final Event registration;
+        private long firstEvent = NONE;
+        private long lastActivity = NONE;
+        private int checkOuts;
+        private long revenue;
+        private long lastCheckOut = NONE;
+
+        RowState(Event registration) {
+            this.registration = registration;
+        }
+
+        void apply(Event event) {
+            if (firstEvent == NONE) {
+                firstEvent = event.timestampMs();
+                if (registration != null && registration.timestampMs() > firstEvent) {
+                    throw new IllegalStateException("User " + event.userId() + " has an event before their "
+                            + "registration; the expectations assume journeys that start with it");
+                }
+            }
+            lastActivity = Math.max(lastActivity, event.timestampMs());
+            if (event.topic().equals(CHECK_OUT)) {
+                checkOuts++;
+                revenue += event.totalCents();
+                lastCheckOut = Math.max(lastCheckOut, event.timestampMs());
+            }
+        }
+
+        UserRow last(String userId, long end) {
             long firstTimedChange = Math.min(lastActivity + settings.atRiskMs(),
-                    lastCheckOut == null ? Long.MAX_VALUE : lastCheckOut + settings.recencyMs());
+                    lastCheckOut == NONE ? Long.MAX_VALUE : lastCheckOut + settings.recencyMs());
             if (registration != null) {
                 firstTimedChange = Math.min(firstTimedChange, registration.timestampMs() + settings.newMs());
             }
@@ -407,21 +510,17 @@ final class BackfillExpectations {
             }
             String lifecycle = registration != null ? "new" : "active";
             String value;
-            if (checkOuts.isEmpty()) {
+            if (checkOuts == 0) {
                 value = "none";
             } else {
-                int bars = (checkOuts.size() >= settings.highOrders() ? 1 : 0)
-                        + (revenue >= settings.highRevenueCents() ? 1 : 0);
+                int bars = (checkOuts >= settings.highOrders() ? 1 : 0) + (revenue >= settings.highRevenueCents() ? 1 : 0);
                 value = bars == 2 ? "high" : bars == 1 ? "medium" : "low";
             }
-            long asOf = Math.max(registration == null ? firstEvent : registration.timestampMs(),
-                    lastCheckOut == null ? Long.MIN_VALUE : lastCheckOut);
-            String[] segment = registration == null ? new String[] {UNKNOWN, UNKNOWN, UNKNOWN}
-                    : new String[] {ageBand(registration.age()), registration.language(), registration.domain()};
-            users.put(userId, new UserRow(segment[0], segment[1], segment[2], lifecycle, value,
-                    registration == null ? null : registration.timestampMs(), checkOuts.size(), revenue,
-                    lastCheckOut, asOf));
-        });
+            List<String> segment = registration == null ? List.of(UNKNOWN, UNKNOWN, UNKNOWN) : segmentOf(registration);
+            return new UserRow(segment.get(0), segment.get(1), segment.get(2), lifecycle, value,
+                    registration == null ? null : registration.timestampMs(), checkOuts, revenue,
+                    lastCheckOut == NONE ? null : lastCheckOut, Math.max(firstEvent, lastCheckOut));
+        }
     }
 
     /** Age bands as documented: 18-24, then ten years wide from 25 to 64, 65+ on top, under-18 below. */
@@ -443,6 +542,7 @@ final class BackfillExpectations {
     Map<String, Integer> rowCounts() {
         Map<String, Integer> counts = new LinkedHashMap<>();
         rows.forEach((metric, byKey) -> counts.put(metric, byKey.size()));
+        counts.put("late_events", late.size());
         return counts;
     }
 }
