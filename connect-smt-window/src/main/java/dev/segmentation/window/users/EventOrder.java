@@ -5,14 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.codec.CompactReader;
@@ -42,6 +46,8 @@ import dev.segmentation.window.ingest.UserEvent;
  */
 final class EventOrder {
 
+    private static final Logger log = LoggerFactory.getLogger(EventOrder.class);
+
     /** No time yet. */
     static final long NONE = Long.MIN_VALUE;
     /** The clock store's key of the release point; topic names cannot start with a NUL. */
@@ -55,6 +61,9 @@ final class EventOrder {
 
     private final Map<String, Long> clocks = new HashMap<>();
     private final Map<String, Long> lastHeard = new HashMap<>();
+    /** The topics that hold nothing back, for a log line when one goes idle or comes back. */
+    private final Set<String> idleTopics = new HashSet<>();
+    private final int partition;
     private final TreeMap<Key, Held> waiting = new TreeMap<>();
     private long nextSequence;
     /** Everything at or before this event time has been released. */
@@ -63,12 +72,14 @@ final class EventOrder {
     private long firstHeard = NONE;
 
     /**
+     * @param partition    the input partition, for the log
      * @param waitingStore the events waiting for release, restored from its changelog after a crash
      * @param clockStore   each topic's clock, and the release point
      */
-    EventOrder(Collection<String> topics, long graceMs, long idleMs, KeyValueStore<Bytes, byte[]> waitingStore,
-               KeyValueStore<Bytes, byte[]> clockStore) {
+    EventOrder(Collection<String> topics, int partition, long graceMs, long idleMs,
+               KeyValueStore<Bytes, byte[]> waitingStore, KeyValueStore<Bytes, byte[]> clockStore) {
         this.topics = List.copyOf(topics);
+        this.partition = partition;
         this.graceMs = graceMs;
         this.idleMs = idleMs;
         this.waitingStore = waitingStore;
@@ -143,7 +154,13 @@ final class EventOrder {
         for (String topic : topics) {
             long clock = clocks.getOrDefault(topic, NONE);
             max = Math.max(max, clock);
-            if (!idle(topic, wallClockMs)) {
+            boolean idle = idle(topic, wallClockMs);
+            if (idle ? idleTopics.add(topic) : idleTopics.remove(topic)) {
+                log.info("Partition {} of topic {} {}", partition, topic, idle
+                        ? "has sent nothing for " + idleMs + " ms and no longer holds the others back"
+                        : "sends again; what it sends behind the others counts as late");
+            }
+            if (!idle) {
                 min = Math.min(min, clock);
             }
         }

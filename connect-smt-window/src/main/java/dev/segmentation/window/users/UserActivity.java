@@ -146,10 +146,10 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         this.context = context;
         this.users = context.getStateStore(STATE_STORE);
         this.timers = new UserTimers(context.getStateStore(TIMER_STORE));
-        this.order = new EventOrder(inputTopics, windows.graceMs(), idleMs, context.getStateStore(ORDER_STORE),
-                context.getStateStore(CLOCK_STORE));
         // Input topics are co-partitioned, so the task's partition names the upstream partition.
         this.origin = context.taskId().partition();
+        this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs, context.getStateStore(ORDER_STORE),
+                context.getStateStore(CLOCK_STORE));
         this.watermarkSent = EventOrder.NONE;
         this.lastTick = Long.MIN_VALUE;
         // A topic that falls silent stops holding the others back after the idle time, with or without a record.

@@ -3,6 +3,7 @@ package dev.segmentation.window.windows;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.PriorityQueue;
 
 import org.apache.kafka.common.utils.Bytes;
@@ -15,6 +16,8 @@ import org.apache.kafka.streams.processor.api.InternalFixedKeyRecordFactory;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.segmentation.window.codec.CompactReader;
 import dev.segmentation.window.codec.CompactWriter;
@@ -49,6 +52,8 @@ import dev.segmentation.window.codec.CompactWriter;
  */
 final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Contribution> {
 
+    private static final Logger log = LoggerFactory.getLogger(OriginAlignment.class);
+
     static final String WAITING_STORE = "aligned-waiting";
     private static final long NONE = Long.MIN_VALUE;
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
@@ -60,6 +65,8 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
     private KeyValueStore<Bytes, byte[]> waiting;
     /** Largest timestamp each origin has sent, by origin; grows when origins beyond the expected count appear. */
     private long[] reached;
+    /** The origins that hold nothing back, for a log line when one goes idle or comes back. */
+    private final BitSet idle = new BitSet();
     /** Wall-clock time each origin last sent anything. */
     private long[] lastHeard;
     /** The contributions the store holds, earliest first. */
@@ -88,6 +95,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         // Kafka re-initialises the same processor when it revives a task whose transaction was aborted, after
         // rolling the store back; what waited in memory before is stale then, and the store says what waits.
         queue.clear();
+        idle.clear();
         nextSequence = 0;
         try (KeyValueIterator<Bytes, byte[]> it = waiting.all()) {
             while (it.hasNext()) {
@@ -160,7 +168,14 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         long max = NONE;
         for (int origin = 0; origin < reached.length; origin++) {
             max = Math.max(max, reached[origin]);
-            if (lastHeard[origin] == NONE || nowMs - lastHeard[origin] <= idleMs) {
+            boolean silent = lastHeard[origin] != NONE && nowMs - lastHeard[origin] > idleMs;
+            if (silent != idle.get(origin)) {
+                idle.set(origin, silent);
+                log.info("Window task {}: input partition {} {}", context.taskId(), origin, silent
+                        ? "has sent nothing for " + idleMs + " ms and no longer holds the windows back"
+                        : "sends again; what it sends behind the others counts as late");
+            }
+            if (!silent) {
                 min = Math.min(min, reached[origin]);
             }
         }

@@ -28,7 +28,7 @@ class EventOrderTest {
 
     @Test
     void releasesInEventTimeOrderOnceEveryTopicHasPassedByTheGrace() {
-        EventOrder order = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks);
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 10 * MINUTE), 0);
         arrive(order, "user_registration", event(EventType.USER_REGISTRATION, "r1", 10 * MINUTE), 0);
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 20 * MINUTE), 0);
@@ -45,7 +45,7 @@ class EventOrderTest {
 
     @Test
     void lateIsDecidedByTheEventsOwnTopicAndSurvivesARestart() {
-        EventOrder order = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks);
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 60 * MINUTE), 0);
         assertThat(order.isLate("sign_in", 45 * MINUTE)).isTrue();
         assertThat(order.isLate("sign_in", 45 * MINUTE + 1)).isFalse();
@@ -53,7 +53,7 @@ class EventOrderTest {
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 50 * MINUTE), 0);
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i0", 40 * MINUTE), 0);
 
-        EventOrder restarted = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
+        EventOrder restarted = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks);
         assertThat(restarted.isLate("sign_in", 45 * MINUTE)).isTrue();
         arrive(restarted, "user_registration", event(EventType.USER_REGISTRATION, "r1", 90 * MINUTE), 0);
         restarted.heard("sign_in", 80 * MINUTE, 0);
@@ -65,7 +65,7 @@ class EventOrderTest {
 
     @Test
     void aSilentTopicStopsHoldingThePartitionAfterTheIdleTimeFromTheFirstRecord() {
-        EventOrder order = new EventOrder(TOPICS, GRACE, IDLE, waiting, clocks);
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks);
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 60 * MINUTE), 1_000);
         assertThat(order.releasePoint(1_000 + IDLE)).isEqualTo(EventOrder.NONE);
         assertThat(order.releasePoint(1_001 + IDLE)).isEqualTo(45 * MINUTE);
