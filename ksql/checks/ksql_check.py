@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import stage_facts
-from sql_statements import Column, Query, SqlError, Statement, Token, normalize_type, read_file
+from sql_statements import Column, Query, SqlError, Statement, Token, normalize_type, read_file, split_top_level
 
 MIGRATIONS = Path("ksql/migrations")
 OUTPUT_TOPIC_PREFIX = "ksql_"
@@ -295,7 +295,7 @@ def infer_type(tokens: list[Token], scope: dict[str, dict[str, str]]) -> str | N
     if head.is_op("(") and tokens[-1].is_op(")") and _closing(tokens, 0) == len(tokens) - 1:
         return infer_type(tokens[1:-1], scope)
     if head.kind == "word" and len(tokens) >= 3 and tokens[1].is_op("(") and _closing(tokens, 1) == len(tokens) - 1:
-        arguments = _arguments(tokens[2:-1])
+        arguments = split_top_level(tokens[2:-1])
         if head.text == "CAST" and arguments:
             inner = arguments[0]
             depth = 0
@@ -321,22 +321,6 @@ def _closing(tokens: list[Token], opening: int) -> int:
             if depth == 0:
                 return index
     return -1
-
-
-def _arguments(tokens: list[Token]) -> list[list[Token]]:
-    """Splits at top-level commas; CAST's 'x AS TYPE' stays one argument."""
-    parts: list[list[Token]] = [[]]
-    depth = 0
-    for token in tokens:
-        if token.is_op("(", "["):
-            depth += 1
-        elif token.is_op(")", "]"):
-            depth -= 1
-        if depth == 0 and token.is_op(","):
-            parts.append([])
-        else:
-            parts[-1].append(token)
-    return [part for part in parts if part]
 
 
 def _split_arithmetic(tokens: list[Token]) -> list[list[Token]]:

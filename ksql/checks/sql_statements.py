@@ -381,6 +381,7 @@ def duration_ms(tokens: list[Token], path: Path) -> int:
 
 
 def split_top_level(tokens: list[Token]) -> list[list[Token]]:
+    """Splits at commas outside brackets; CAST's 'x AS TYPE' stays one part."""
     parts: list[list[Token]] = [[]]
     depth = 0
     for token in tokens:
