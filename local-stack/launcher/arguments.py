@@ -23,7 +23,7 @@ DESCRIPTION = """Runs the whole segmentation pipeline on this machine, without D
   ./pipeline status   each part's state, address and memory, and the connectors' states
   ./pipeline deploy NAME...     PUT connector-configs/NAME.json to the Connect worker
   ./pipeline down     stop everything (add --purge to delete the stack's data too)
-  ./pipeline docs     regenerate the README's configuration reference from the code
+  ./pipeline docs     regenerate the configuration reference, docs/configuration.md, from the code
   ./pipeline bench simulator   the simulator against kafka-producer-perf-test, on the local stack
   ./pipeline bench streams     the Streams stage against kafka-consumer-perf-test, on the local stack
 
@@ -94,7 +94,7 @@ def build_parser() -> tuple[ArgumentParser, dict[str, ArgumentParser]]:
     deploy = commands.add_parser("deploy", parents=[where], help="PUT connector-configs/<name>.json to the worker")
     deploy.add_argument("names", nargs="+", metavar="NAME", help="a file name in connector-configs/, without .json")
     commands.add_parser("test", help="run all tests")
-    commands.add_parser("docs", help="regenerate the README's configuration reference")
+    commands.add_parser("docs", help="regenerate docs/configuration.md, the configuration reference")
     bench = commands.add_parser("bench", parents=[where, start],
                                 help="benchmark a stage against Kafka's own perf tool")
     bench.add_argument("which", choices=BENCHMARKS, metavar="STAGE", help=" or ".join(BENCHMARKS))

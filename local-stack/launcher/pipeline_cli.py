@@ -251,7 +251,7 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def docs() -> int:
-    """Regenerates the README's configuration reference from the ConfigDefs."""
+    """Regenerates the configuration reference, docs/configuration.md, from the ConfigDefs."""
     check_prerequisites()
     return subprocess.run(["mvn", "-B", "-q", "-pl", "local-stack", "-am", "test", "-Dtest=ConfigReferenceTest",
                            "-Dsurefire.failIfNoSpecifiedTests=false", "-Dconfig.reference.update=true"],

@@ -11,7 +11,7 @@ import org.apache.kafka.common.config.types.Password;
 
 /**
  * Renders a {@link ConfigDef} as Markdown tables, one per group, in the order the keys were declared: the
- * README's configuration reference, generated so it can never drift from the code.
+ * configuration reference in {@code docs/configuration.md}, generated so it can never drift from the code.
  */
 final class ConfigReference {
 
@@ -29,7 +29,7 @@ final class ConfigReference {
                 .sorted((a, b) -> Integer.compare(a.orderInGroup, b.orderInGroup))
                 .forEach(key -> groups.get(key.group == null ? "Other" : key.group).add(key));
 
-        StringBuilder out = new StringBuilder("### ").append(title).append("\n\n").append(intro).append("\n");
+        StringBuilder out = new StringBuilder("## ").append(title).append("\n\n").append(intro).append("\n");
         groups.forEach((group, keys) -> {
             if (keys.isEmpty()) {
                 return;

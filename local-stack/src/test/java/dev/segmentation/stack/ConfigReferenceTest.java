@@ -18,8 +18,8 @@ import dev.segmentation.window.transforms.TimestampFields;
 import dev.segmentation.window.transforms.TopicToTable;
 
 /**
- * The README's configuration reference must be exactly what the ConfigDefs generate. Regenerate it with
- * {@code ./pipeline docs} after changing a key.
+ * The configuration reference, {@code docs/configuration.md}, must be exactly what the ConfigDefs generate.
+ * Regenerate it with {@code ./pipeline docs} after changing a key.
  */
 class ConfigReferenceTest {
 
@@ -50,22 +50,25 @@ class ConfigReferenceTest {
         return ConfigReference.section("Transform `" + type.getName() + "$Key` / `$Value`", overview, def);
     }
 
+    /** Where the reference lives, relative to the repository's root. */
+    static final String REFERENCE = "docs/configuration.md";
+
     @Test
-    void readmeHoldsTheGeneratedReference() throws IOException {
-        Path readme = Path.of(System.getProperty("user.dir")).getParent().resolve("README.md");
-        String text = Files.readString(readme, StandardCharsets.UTF_8);
+    void docsHoldTheGeneratedReference() throws IOException {
+        Path reference = Path.of(System.getProperty("user.dir")).getParent().resolve(REFERENCE);
+        String text = Files.readString(reference, StandardCharsets.UTF_8);
         int start = text.indexOf(START);
         int end = text.indexOf(END);
-        assertThat(start).as("README marker %s", START).isNotNegative();
-        assertThat(end).as("README marker %s", END).isGreaterThan(start);
+        assertThat(start).as("%s marker %s", REFERENCE, START).isNotNegative();
+        assertThat(end).as("%s marker %s", REFERENCE, END).isGreaterThan(start);
         String expected = START + "\n" + generated() + END;
         if (Boolean.getBoolean("config.reference.update")) {
-            Files.writeString(readme, text.substring(0, start) + expected + text.substring(end + END.length()),
+            Files.writeString(reference, text.substring(0, start) + expected + text.substring(end + END.length()),
                     StandardCharsets.UTF_8);
             return;
         }
         assertThat(text.substring(start, end + END.length()))
-                .as("README configuration reference is stale: run ./pipeline docs")
+                .as("%s is stale: run ./pipeline docs", REFERENCE)
                 .isEqualTo(expected);
     }
 }
