@@ -102,7 +102,7 @@ public final class SegmentationConfig extends AbstractConfig {
 
     private static final ConfigDef.Validator TOPIC_NAME = topicName();
 
-    /** The configuration definition, also the source of the README's reference. */
+    /** The configuration definition, also the source of docs/configuration.md. */
     public static final ConfigDef CONFIG_DEF = define();
 
     public SegmentationConfig(Map<?, ?> originals) {

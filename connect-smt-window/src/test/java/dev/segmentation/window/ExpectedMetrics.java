@@ -15,8 +15,8 @@ import dev.segmentation.window.TestEvents.Event;
 /**
  * Every output of the application computed the plain way, over the list of input records in arrival order, with
  * none of the application's code: sets of users instead of bit masks, lists of durations instead of a store, a
- * sorted list of waiting events, a loop over open sessions instead of timers. It follows the README's definitions,
- * for one input partition:
+ * sorted list of waiting events, a loop over open sessions instead of timers. It follows the definitions of
+ * docs/streams.md, for one input partition:
  *
  * <ul>
  * <li>Each topic's clock is the largest timestamp of its records so far, events and watermarks, rejected ones

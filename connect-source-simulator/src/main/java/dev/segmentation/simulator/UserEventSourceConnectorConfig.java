@@ -22,7 +22,7 @@ import dev.segmentation.simulator.journey.JourneySettings;
  *
  * <p>Every key is declared with documentation, a group and a validator, so that
  * {@code PUT /connector-plugins/UserEventSourceConnector/config/validate} explains a mistake before
- * anything starts, and the README's configuration reference can be generated from {@link #CONFIG_DEF}.
+ * anything starts, and the configuration reference (docs/configuration.md) can be generated from {@link #CONFIG_DEF}.
  */
 public final class UserEventSourceConnectorConfig extends AbstractConfig {
 

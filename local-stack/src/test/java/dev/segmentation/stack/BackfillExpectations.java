@@ -14,8 +14,8 @@ import java.util.TreeMap;
 
 /**
  * Every row the segmentation stage must write for the records of its input topics, computed the plain way from the
- * README's definitions, with none of the application's classes: maps of sets of users instead of bit masks, lists
- * of durations instead of a store, one walk per user instead of timers. It reads the input as the log holds it,
+ * definitions of docs/streams.md, with none of the application's classes: maps of sets of users instead of bit masks,
+ * lists of durations instead of a store, one walk per user instead of timers. It reads the input as the log holds it,
  * each topic partition in offset order, and so does not depend on the order in which the stage happened to read
  * the topics. The definitions, per input partition:
  *
@@ -189,7 +189,8 @@ final class BackfillExpectations {
     private void run(List<InputRecord> records) {
         Map<String, List<InputRecord>> byTopicPartition = new TreeMap<>();
         for (InputRecord record : records) {
-            byTopicPartition.computeIfAbsent(record.topic() + "-" + record.partition(), k -> new ArrayList<>()).add(record);
+            byTopicPartition.computeIfAbsent(record.topic() + "-" + record.partition(), k -> new ArrayList<>())
+                    .add(record);
         }
         Map<Integer, Map<String, Long>> clocks = new TreeMap<>();
         List<Event> onTime = new ArrayList<>();
@@ -232,7 +233,8 @@ final class BackfillExpectations {
                     lateEvents.add(event);
                 } else {
                     onTime.add(event);
-                    if (event.topic().equals(REGISTRATION) && registrations.putIfAbsent(event.userId(), event) != null) {
+                    boolean registration = event.topic().equals(REGISTRATION);
+                    if (registration && registrations.putIfAbsent(event.userId(), event) != null) {
                         throw new IllegalStateException("User " + event.userId() + " registered twice; the "
                                 + "expectations assume one registration per user");
                     }
@@ -513,7 +515,8 @@ final class BackfillExpectations {
             if (checkOuts == 0) {
                 value = "none";
             } else {
-                int bars = (checkOuts >= settings.highOrders() ? 1 : 0) + (revenue >= settings.highRevenueCents() ? 1 : 0);
+                int bars = (checkOuts >= settings.highOrders() ? 1 : 0)
+                        + (revenue >= settings.highRevenueCents() ? 1 : 0);
                 value = bars == 2 ? "high" : bars == 1 ? "medium" : "low";
             }
             List<String> segment = registration == null ? List.of(UNKNOWN, UNKNOWN, UNKNOWN) : segmentOf(registration);

@@ -54,8 +54,8 @@ import dev.segmentation.stack.BackfillExpectations.UserRow;
  * tasks and partitions. Part way through the run the Connect worker is killed ({@code kill -9}) and started again,
  * and then, separately, the Streams app. Every final row in the aggregate topics, every late-event count, every
  * dead letter and every user's last row in {@code user_segments}, decoded with the registry, must equal
- * {@link BackfillExpectations}' computation from the README's definitions over the input records read back from
- * Kafka. Run it with {@code mvn -pl local-stack -am verify -Dit.test=SegmentationBackfillIT -Dtest=none
+ * {@link BackfillExpectations}' computation from the definitions (docs/streams.md) over the input records read back
+ * from Kafka. Run it with {@code mvn -pl local-stack -am verify -Dit.test=SegmentationBackfillIT -Dtest=none
  * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 class SegmentationBackfillIT {
@@ -343,7 +343,8 @@ class SegmentationBackfillIT {
 
     private static void kill(String part) throws Exception {
         long pid = Long.parseLong(Files.readString(stack.home().resolve("run/" + part + ".pid")).trim());
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no " + part + " process " + pid));
+        ProcessHandle process = ProcessHandle.of(pid)
+                .orElseThrow(() -> new AssertionError("no " + part + " process " + pid));
         // The launcher may run the JVM under a wrapper: kill the whole tree, as a crash of the machine would.
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();

@@ -226,6 +226,15 @@ class PluginArchiveIT {
     @Test
     void docHoldsTheReadmeAndTheApacheLicense() throws IOException {
         assertThat(archive.doc().resolve("README.md")).isNotEmptyFile();
+        // Every page the README links to is there beside it.
+        java.util.regex.Matcher links = java.util.regex.Pattern.compile("\\]\\((docs/[a-z-]+\\.md)")
+                .matcher(Files.readString(archive.doc().resolve("README.md")));
+        int linked = 0;
+        while (links.find()) {
+            assertThat(archive.doc().resolve(links.group(1))).as("doc/%s", links.group(1)).isNotEmptyFile();
+            linked++;
+        }
+        assertThat(linked).as("links from the README to docs/").isPositive();
         assertThat(Files.readString(archive.doc().resolve("LICENSE")))
                 .contains("Apache License").contains("Version 2.0, January 2004");
     }
