@@ -22,7 +22,11 @@ final class RecentEvents {
         this.horizonMs = horizonMs;
     }
 
-    /** Whether the user has already had this event; if not, it is remembered (the caller writes the state back). */
+    /**
+     * Whether the user has already had this event; if not, it is remembered (the caller writes the state back).
+     *
+     * @param nowMs ids more than the horizon behind this are forgotten; {@link UserState#NONE} forgets none
+     */
     boolean isDuplicate(UserState user, Bytes eventId, long eventTimeMs, long nowMs) {
         long hash = hash(eventId.get());
         for (int i = 0; i < user.recentCount; i++) {
@@ -30,7 +34,9 @@ final class RecentEvents {
                 return true;
             }
         }
-        forgetBefore(user, nowMs - horizonMs);
+        if (nowMs != UserState.NONE) {
+            forgetBefore(user, nowMs - horizonMs);
+        }
         if (user.recentCount == user.recentHashes.length) {
             int capacity = Math.max(4, user.recentCount * 2);
             user.recentHashes = Arrays.copyOf(user.recentHashes, capacity);

@@ -23,6 +23,13 @@ class RecentEventsTest {
     }
 
     @Test
+    void remembersEveryIdBeforeTheFirstReleaseGivesATime() {
+        assertThat(recent.isDuplicate(user, id("a"), 1_000, UserState.NONE)).isFalse();
+        assertThat(recent.isDuplicate(user, id("b"), 2_000, UserState.NONE)).isFalse();
+        assertThat(recent.isDuplicate(user, id("a"), 1_000, UserState.NONE)).isTrue();
+    }
+
+    @Test
     void forgetsIdsOlderThanTheHorizon() {
         for (int i = 0; i < 10; i++) {
             recent.isDuplicate(user, id("old" + i), 1_000 + i, 1_000 + i);
