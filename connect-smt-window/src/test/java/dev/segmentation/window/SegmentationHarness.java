@@ -103,6 +103,11 @@ final class SegmentationHarness implements AutoCloseable {
                 Instant.ofEpochMilli(arrival.timestampMs())));
     }
 
+    /** Moves the driver's wall clock on, running the wall-clock punctuations due by then. */
+    void advanceWallClock(java.time.Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
     /** A watermark on every input topic. */
     void sendWatermarks(long timestampMs) {
         TestEvents.TOPICS.forEach(topic -> send(Arrival.watermark(topic, timestampMs)));

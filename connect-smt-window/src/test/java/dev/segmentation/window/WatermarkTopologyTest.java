@@ -105,6 +105,41 @@ class WatermarkTopologyTest {
         assertThat(lateEvents()).isEmpty();
     }
 
+    @Test
+    void aProducerBackWithinTheIdleLimitLosesNothingAndMovesNothing() {
+        harness.send(Event.registration("r1", "u1", T0, 30, "de", "web.de"));
+        harness.send(Event.inSession(TestEvents.SIGN_IN, "i1", "u1", T0 + MINUTE, "s1"));
+        // The other topics are at 8:30 and sign_out at 8:05 when the producer goes, for four minutes of wall-clock
+        // time, under the five of the idle limit: nothing stops waiting for sign_out.
+        TestEvents.TOPICS.stream().filter(topic -> !topic.equals(TestEvents.SIGN_OUT))
+                .forEach(topic -> harness.send(Arrival.watermark(topic, T0 + 30 * MINUTE)));
+        harness.send(Arrival.watermark(TestEvents.SIGN_OUT, T0 + 5 * MINUTE));
+        harness.advanceWallClock(java.time.Duration.ofMinutes(4));
+        harness.send(Event.inSession(TestEvents.SIGN_OUT, "o1", "u1", T0 + 12 * MINUTE, "s1"));
+        harness.sendWatermarks(T0 + 5 * HOUR);
+
+        assertThat(lateEvents()).isEmpty();
+        Map<WindowKey, List<Object>> sessions = OutputRows.windowed(harness.read("segment_sessions"), "sessions",
+                HOUR, row -> List.of(row.get("sessions"), row.get("avg_duration_ms")));
+        assertThat(sessions.get(WindowKey.of(SEGMENT, T0))).as("one session, sign-in to sign-out")
+                .containsExactly(1L, 11.0 * MINUTE);
+    }
+
+    @Test
+    void aTopicSilentBeyondTheIdleLimitStopsHoldingThePartitionAndWhatItSendsBehindCountsAsLate() {
+        harness.send(Event.registration("r1", "u1", T0, 30, "de", "web.de"));
+        harness.send(Event.inSession(TestEvents.SIGN_IN, "i1", "u1", T0 + MINUTE, "s1"));
+        // Every topic but sign_out moves on to 9:00; sign_out has sent nothing.
+        TestEvents.TOPICS.stream().filter(topic -> !topic.equals(TestEvents.SIGN_OUT))
+                .forEach(topic -> harness.send(Arrival.watermark(topic, T0 + HOUR)));
+        harness.advanceWallClock(java.time.Duration.ofMinutes(6));
+        // Released up to 8:45 without it: its sign-out at 8:12 comes behind and is late.
+        harness.send(Event.inSession(TestEvents.SIGN_OUT, "o1", "u1", T0 + 12 * MINUTE, "s1"));
+        harness.sendWatermarks(T0 + 5 * HOUR);
+
+        assertThat(lateEvents()).containsEntry(WindowKey.of(SEGMENT, T0), 1L).hasSize(8);
+    }
+
     private Map<WindowKey, Long> registrations() {
         return OutputRows.windowed(harness.read("segment_registrations"), "registrations", HOUR,
                 row -> (Long) row.get("registrations"));
