@@ -97,8 +97,6 @@ public final class SegmentationConfig extends AbstractConfig {
 
     /** Windows an event may fall in at most: the distinct-user bookkeeping keeps one bit per window. */
     static final int MAX_WINDOWS_PER_EVENT = 32;
-    /** Windows of history a user's distinct-user bits cover; see {@link WindowSpec#historyWindows()}. */
-    static final int HISTORY_WINDOWS = 64;
 
     private static final ConfigDef.Validator TOPIC_NAME = topicName();
 
@@ -256,9 +254,9 @@ public final class SegmentationConfig extends AbstractConfig {
                     + "in the same number of windows");
         }
         // A user's distinct-user bits reach this far back; older windows must be closed by then.
-        if (size + grace > (HISTORY_WINDOWS - 1) * advance) {
+        if (size + grace > (WindowSpec.HISTORY_WINDOWS - 1) * advance) {
             throw new ConfigException(WINDOW_GRACE_CONFIG, grace, "size + grace must stay below "
-                    + (HISTORY_WINDOWS - 1) + " times " + WINDOW_ADVANCE_CONFIG);
+                    + (WindowSpec.HISTORY_WINDOWS - 1) + " times " + WINDOW_ADVANCE_CONFIG);
         }
         long dedup = getLong(DEDUP_RETENTION_CONFIG);
         if (dedup < size + grace) {
@@ -338,18 +336,6 @@ public final class SegmentationConfig extends AbstractConfig {
 
     public int topicPartitions() {
         return getInt(TOPIC_PARTITIONS_CONFIG);
-    }
-
-    public Duration windowSize() {
-        return Duration.ofMillis(getLong(WINDOW_SIZE_CONFIG));
-    }
-
-    public Duration windowAdvance() {
-        return Duration.ofMillis(getLong(WINDOW_ADVANCE_CONFIG));
-    }
-
-    public Duration windowGrace() {
-        return Duration.ofMillis(getLong(WINDOW_GRACE_CONFIG));
     }
 
     /** Window size, advance and grace together, with the arithmetic every stage shares. */

@@ -17,6 +17,12 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  */
 public record WindowSpec(long sizeMs, long advanceMs, long graceMs) {
 
+    /**
+     * Windows of history a user's distinct-user bits cover, one bit each in a {@code long}; the configuration keeps
+     * size + grace within it.
+     */
+    public static final int HISTORY_WINDOWS = Long.SIZE;
+
     /** Kafka's windows with the same size, advance and grace. */
     public TimeWindows timeWindows() {
         return TimeWindows.ofSizeAndGrace(Duration.ofMillis(sizeMs), Duration.ofMillis(graceMs))

@@ -11,8 +11,6 @@ import dev.segmentation.window.WindowSpec;
  */
 final class DistinctWindows {
 
-    private static final int HISTORY = Long.SIZE;
-
     private final WindowSpec windows;
 
     DistinctWindows(WindowSpec windows) {
@@ -30,14 +28,14 @@ final class DistinctWindows {
         } else if (latest > user.windowBase) {
             long shift = latest - user.windowBase;
             for (int m = 0; m < user.seenWindows.length; m++) {
-                user.seenWindows[m] = shift >= HISTORY ? 0 : user.seenWindows[m] << shift;
+                user.seenWindows[m] = shift >= WindowSpec.HISTORY_WINDOWS ? 0 : user.seenWindows[m] << shift;
             }
             user.windowBase = latest;
         }
         long slots = 0;
         for (long window = windows.earliestWindow(timestampMs); window <= latest; window++) {
             long age = user.windowBase - window;
-            if (age >= HISTORY) {
+            if (age >= WindowSpec.HISTORY_WINDOWS) {
                 continue;
             }
             long bit = 1L << age;
