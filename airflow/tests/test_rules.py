@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kafka_connect_provider.rules import backoff_seconds, is_retryable, judge_finished, judge_state
 
 

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from stub_connect import StubConnect
-
 from kafka_connect_provider.triggers.connect import BoundedSourceFinishedTrigger, ConnectorStateTrigger
+from stub_connect import StubConnect
 
 
 @pytest.fixture

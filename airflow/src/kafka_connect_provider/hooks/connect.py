@@ -13,7 +13,7 @@ import json
 import ssl
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,9 +170,9 @@ class KafkaConnectHook(BaseHook):
     def get_offsets(self, name: str) -> dict[str, Any]:
         return dict(self.request("GET", connector_path(name, "offsets")))
 
-    def alter_offsets(self, name: str, offsets: list[Mapping[str, Any]]) -> dict[str, Any]:
+    def alter_offsets(self, name: str, offsets: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         """``PATCH .../offsets`` (KIP-875); the connector must be STOPPED."""
-        return dict(self.request("PATCH", connector_path(name, "offsets"), {"offsets": offsets}))
+        return dict(self.request("PATCH", connector_path(name, "offsets"), {"offsets": list(offsets)}))
 
     def reset_offsets(self, name: str) -> dict[str, Any]:
         """``DELETE .../offsets`` (KIP-875); the connector must be STOPPED."""

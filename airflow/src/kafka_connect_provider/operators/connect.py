@@ -152,7 +152,7 @@ class KafkaConnectAlterOffsetsOperator(KafkaConnectBaseOperator):
 
     template_fields: Sequence[str] = ("connector", "offsets")
 
-    def __init__(self, *, offsets: list[Mapping[str, Any]], **kwargs: Any):
+    def __init__(self, *, offsets: Sequence[Mapping[str, Any]], **kwargs: Any):
         super().__init__(**kwargs)
         self.offsets = offsets
 
