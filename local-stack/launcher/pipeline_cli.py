@@ -5,6 +5,8 @@
     ./pipeline up       start the stack (Kafka, PostgreSQL, registry, Connect, Streams)
     ./pipeline status   each part's state, address and memory, and the connectors' states
     ./pipeline down     stop everything (add --purge to delete the stack's data too)
+    ./pipeline airflow up|down|status   Airflow 3 with this project's DAGs, beside the stack (airflow/README.md)
+    ./pipeline airflow run DAG_ID [--conf JSON]   trigger a DAG through Airflow's REST API and follow it
     ./pipeline docs     regenerate the README's configuration reference from the code
     ./pipeline bench simulator   the simulator against kafka-producer-perf-test, on the local stack
     ./pipeline bench streams     the Streams stage against kafka-consumer-perf-test, on the local stack
@@ -20,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import airflow_stack
 import components
 import connect_api
 import python_checks
@@ -217,6 +220,10 @@ def main(argv: list[str]) -> int:
     deploy_parser.add_argument("names", nargs="+")
     commands.add_parser("test", help="run all tests")
     commands.add_parser("docs", help="regenerate the README's configuration reference")
+    airflow_parser = commands.add_parser("airflow", help="start, stop or show Airflow beside the stack")
+    airflow_parser.add_argument("action", choices=["up", "down", "status", "run"])
+    airflow_parser.add_argument("dag_id", nargs="?", help="run: the DAG to trigger and follow")
+    airflow_parser.add_argument("--conf", help="run: the run's params, as a JSON object")
     bench_parser = commands.add_parser("bench", help="benchmark a stage against Kafka's own perf tool")
     bench_parser.add_argument("which", choices=sorted(BENCHMARKS))
     bench_parser.add_argument("--events", type=int,
@@ -243,6 +250,8 @@ def main(argv: list[str]) -> int:
             return test()
         elif args.command == "docs":
             return docs()
+        elif args.command == "airflow":
+            return airflow_stack.main(args.action, say, args.dag_id, args.conf)
         elif args.command == "bench":
             return bench(args.which, args.events, args.rounds, args.warmup_rounds, args.tasks)
         return 0
