@@ -37,6 +37,9 @@ class Suite:
 SUITES: list[Suite] = [
     Suite("launcher", LAUNCHER / "requirements-dev.txt",
           lint_paths=(LAUNCHER, REPO / "pipeline"), test_paths=(LAUNCHER / "tests",)),
+    Suite("airflow", REPO / "airflow" / "requirements.lock",
+          lint_paths=(REPO / "airflow",), test_paths=(REPO / "airflow" / "tests",),
+          env={"MYPYPATH": os.pathsep.join(str(REPO / "airflow" / d) for d in ("src", "dags", "tests"))}),
 ]
 
 
