@@ -2,6 +2,7 @@
 stack started by ``./pipeline up`` in a temporary home on free ports, stopped at the end."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ for folder in (AIRFLOW_DIR / "src", AIRFLOW_DIR / "dags"):
 
 # Before anything imports airflow: its configuration is read once, from this home.
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="airflow-tests-"))
+atexit.register(shutil.rmtree, AIRFLOW_HOME, True)
 os.environ.update({
     "AIRFLOW_HOME": str(AIRFLOW_HOME),
     "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
