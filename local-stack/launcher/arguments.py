@@ -23,6 +23,8 @@ DESCRIPTION = """Runs the whole segmentation pipeline on this machine, without D
   ./pipeline status   each part's state, address and memory, and the connectors' states
   ./pipeline deploy NAME...     PUT connector-configs/NAME.json to the Connect worker
   ./pipeline down     stop everything (add --purge to delete the stack's data too)
+  ./pipeline airflow up|down|status   Airflow 3 with this project's DAGs, beside the stack (airflow/README.md)
+  ./pipeline airflow run DAG_ID [--conf JSON]   trigger a DAG through Airflow's REST API and follow it
   ./pipeline docs     regenerate the configuration reference, docs/configuration.md, from the code
   ./pipeline bench simulator   the simulator against kafka-producer-perf-test, on the local stack
   ./pipeline bench streams     the Streams stage against kafka-consumer-perf-test, on the local stack
@@ -95,6 +97,12 @@ def build_parser() -> tuple[ArgumentParser, dict[str, ArgumentParser]]:
     deploy.add_argument("names", nargs="+", metavar="NAME", help="a file name in connector-configs/, without .json")
     commands.add_parser("test", help="run all tests")
     commands.add_parser("docs", help="regenerate docs/configuration.md, the configuration reference")
+    airflow = commands.add_parser("airflow", parents=[where], help="start, stop or show Airflow beside the stack, "
+                                                                  "or run one of its DAGs")
+    airflow.add_argument("action", choices=("up", "down", "status", "run"), metavar="ACTION",
+                         help="up, down, status or run")
+    airflow.add_argument("dag_id", nargs="?", metavar="DAG_ID", help="run: the DAG to trigger and follow")
+    airflow.add_argument("--conf", metavar="JSON", help="run: the run's params, as a JSON object")
     bench = commands.add_parser("bench", parents=[where, start],
                                 help="benchmark a stage against Kafka's own perf tool")
     bench.add_argument("which", choices=BENCHMARKS, metavar="STAGE", help=" or ".join(BENCHMARKS))

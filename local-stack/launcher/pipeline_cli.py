@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import airflow_stack
 import arguments
 import components
 import connect_api
@@ -273,6 +274,8 @@ def run(args: argparse.Namespace) -> int:
         return test()
     elif args.command == "docs":
         return docs()
+    elif args.command == "airflow":
+        return airflow_stack.main(args.action, say, args.dag_id, args.conf, home=args.home)
     elif args.command == "bench":
         return bench(args)
     return 0

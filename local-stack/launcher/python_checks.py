@@ -43,6 +43,9 @@ SUITES: list[Suite] = [
     Suite("compose", REPO / "docker" / "checks" / "requirements-dev.txt",
           lint_paths=(REPO / "docker" / "checks",), test_paths=(REPO / "docker" / "checks" / "tests",),
           env={"MYPYPATH": str(REPO / "docker" / "checks")}),
+    Suite("airflow", REPO / "airflow" / "requirements.lock",
+          lint_paths=(REPO / "airflow",), test_paths=(REPO / "airflow" / "tests",),
+          env={"MYPYPATH": os.pathsep.join(str(REPO / "airflow" / d) for d in ("src", "dags", "tests"))}),
 ]
 
 

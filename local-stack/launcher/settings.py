@@ -145,13 +145,14 @@ def _choose_ports(auto: bool | None) -> dict[str, int]:
                 raise StackError(f"{variable}={override} is not a port: set it to a number from 1 to 65535")
             ports[name] = int(override)
         elif auto:
-            ports[name] = _free_port()
+            ports[name] = free_port()
         else:
             ports[name] = default
     return ports
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]

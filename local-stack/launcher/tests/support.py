@@ -11,7 +11,7 @@ import settings
 
 def save_ports(home: Path) -> settings.Settings:
     """A home as `up` leaves it, on free ports where nothing listens: a stack that is down."""
-    ports = {name: settings._free_port() for name in settings.DEFAULT_PORTS}
+    ports = {name: settings.free_port() for name in settings.DEFAULT_PORTS}
     home.mkdir(parents=True, exist_ok=True)
     (home / "ports.json").write_text(json.dumps(ports))
     return settings.Settings(home.resolve(), ports)

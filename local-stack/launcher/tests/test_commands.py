@@ -208,3 +208,20 @@ def test_an_unwritable_home_is_one_line(capsys: pytest.CaptureFixture[str], tmp_
     assert code == 1
     assert len(err) == 1
     assert err[0].startswith(f"pipeline: {blocker / 'home'}: ")
+
+
+def test_airflow_without_a_stack_says_to_start_one_and_creates_nothing(capsys: pytest.CaptureFixture[str],
+                                                                      tmp_path: Path) -> None:
+    home = tmp_path / "never"
+    code, out, err = run(capsys, "airflow", "status", "--home", str(home))
+    assert code == 1
+    assert out == []
+    assert err == [f"pipeline: No local stack in {home}: start it with `./pipeline up`, then `./pipeline airflow up`"]
+    assert not home.exists()
+
+
+def test_airflow_needs_a_known_action(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "airflow", "start")
+    assert code == 2
+    assert out == []
+    assert len(err) == 1 and "invalid choice: 'start'" in err[0] and "see `./pipeline airflow --help`" in err[0]

@@ -99,7 +99,7 @@ def test_a_part_already_running_is_not_started_again(stack: settings.Settings,
 
 
 def test_a_connect_worker_that_does_not_answer_means_start_the_stack() -> None:
-    port = settings._free_port()
+    port = settings.free_port()
     with pytest.raises(StackError, match=rf"No Connect worker answers at http://127.0.0.1:{port}/connectors "
                                          r"\(.*\): start the stack with `./pipeline up`"):
         connect_api.connectors(f"http://127.0.0.1:{port}")
