@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import Stack, pipeline
 
 BACKFILL = {"start": "2026-04-01T00:00:00Z", "end": "2026-04-01T03:00:00Z", "connector": "backfill-test"}

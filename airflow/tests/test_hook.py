@@ -93,11 +93,11 @@ def test_settings_from_an_airflow_connection() -> None:
     from airflow.sdk import Connection
 
     conn = Connection(conn_id="x", conn_type="kafka_connect", host="connect.example", schema="https", port=8443,
-                      login="u", password="p",
+                      login="u", password="changeme",
                       extra='{"headers": {"X-A": "1"}, "verify": false, "timeout": 7, "retries": 2}')
     resolved = ConnectSettings.from_connection(conn)
     assert resolved.base_url == "https://connect.example:8443"
-    assert resolved.auth == ("u", "p") and resolved.headers == {"X-A": "1"}
+    assert resolved.auth == ("u", "changeme") and resolved.headers == {"X-A": "1"}
     assert resolved.verify is False and resolved.timeout == 7 and resolved.retries == 2
 
 

@@ -8,7 +8,6 @@ from typing import Any, cast
 
 import pytest
 from airflow.sdk import Context
-from conftest import Stack
 from kafka_connect_provider.exceptions import ConnectorConfigFileError, ConnectorFailedError, ConnectorNotFoundError
 from kafka_connect_provider.operators.connect import (
     KafkaConnectAlterOffsetsOperator,
@@ -25,6 +24,8 @@ from kafka_connect_provider.operators.connect import (
 from kafka_connect_provider.sensors.connect import ConnectorStateSensor
 from kafka_connect_provider.triggers.connect import ConnectorStateTrigger
 from stub_connect import StubConnect
+
+from conftest import Stack
 
 CONTEXT = cast(Context, {})
 NAME = "optest-simulator"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from conftest import Stack, pipeline
 
 DAG_ID = "connector_lifecycle"
@@ -68,7 +69,7 @@ def test_a_run_triggered_through_the_rest_api_succeeds_with_the_real_triggerer(s
     password = secret.read_text().strip()
     assert len(password) >= 20
 
-    status, _ = airflow.call("POST", "/auth/token", {"username": "admin", "password": "wrong"})
+    status, _ = airflow.call("POST", "/auth/token", {"username": "admin", "password": "redacted"})
     assert status == 401
     status, token = airflow.call("POST", "/auth/token", {"username": "admin", "password": password})
     assert status in (200, 201), token
