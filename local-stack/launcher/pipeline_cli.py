@@ -85,7 +85,9 @@ def down(home: Path, purge: bool) -> None:
         say(f"No local stack in {home}: nothing to stop.")
         return
     say("Stopping the local stack ...")
-    components.stop_all(_stack_to_stop(home), say)
+    stack = _stack_to_stop(home)
+    airflow_stack.AirflowStack(stack).down(say)  # started beside the stack by `./pipeline airflow up`, if at all
+    components.stop_all(stack, say)
     if purge:
         shutil.rmtree(home)
         say(f"Deleted {home}")

@@ -199,6 +199,22 @@ def test_down_stops_a_home_whose_ports_file_is_damaged(capsys: pytest.CaptureFix
         sleeper.wait()
 
 
+def test_down_stops_airflow_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    home = tmp_path / "stack"
+    (home / "run").mkdir(parents=True)
+    save_ports(home)
+    sleeper = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        (home / "run" / "airflow.pid").write_text(str(sleeper.pid))
+        code, out, err = run(capsys, "down", "--home", str(home))
+        assert (code, err) == (0, [])
+        assert "  airflow   stopped" in out
+        assert sleeper.wait(timeout=10) == -signal.SIGTERM
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
 def test_an_unwritable_home_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "a-file"
