@@ -66,18 +66,27 @@ def connector_path(name: str, *rest: str) -> str:
     return "/connectors/" + "/".join(urllib.parse.quote(part, safe="") for part in (name, *rest))
 
 
-class KafkaConnectHook(BaseHook):
-    """Synchronous client of the Connect REST API, with retries on 409, 5xx and connection errors."""
+class _ConnectHookBase(BaseHook):
+    """What both hooks share: the connection type, and the settings read from it once, or given."""
 
     conn_name_attr = "kafka_connect_conn_id"
     default_conn_name = "kafka_connect_default"
     conn_type = "kafka_connect"
-    hook_name = "Kafka Connect"
 
     def __init__(self, kafka_connect_conn_id: str = default_conn_name, settings: ConnectSettings | None = None):
         super().__init__()
         self.kafka_connect_conn_id = kafka_connect_conn_id
         self._settings = settings
+
+
+class KafkaConnectHook(_ConnectHookBase):
+    """Synchronous client of the Connect REST API, with retries on 409, 5xx and connection errors."""
+
+    hook_name = "Kafka Connect"
+
+    def __init__(self, kafka_connect_conn_id: str = _ConnectHookBase.default_conn_name,
+                 settings: ConnectSettings | None = None):
+        super().__init__(kafka_connect_conn_id, settings)
         self._session: requests.Session | None = None
 
     @property
@@ -191,18 +200,10 @@ class KafkaConnectHook(BaseHook):
         }
 
 
-class AsyncKafkaConnectHook(BaseHook):
+class AsyncKafkaConnectHook(_ConnectHookBase):
     """The read calls the triggers need, on aiohttp, with the same retry rules as :class:`KafkaConnectHook`."""
 
-    conn_name_attr = "kafka_connect_conn_id"
-    default_conn_name = "kafka_connect_default"
-    conn_type = "kafka_connect"
     hook_name = "Kafka Connect (async)"
-
-    def __init__(self, kafka_connect_conn_id: str = default_conn_name, settings: ConnectSettings | None = None):
-        super().__init__()
-        self.kafka_connect_conn_id = kafka_connect_conn_id
-        self._settings = settings
 
     async def settings(self) -> ConnectSettings:
         if self._settings is None:
