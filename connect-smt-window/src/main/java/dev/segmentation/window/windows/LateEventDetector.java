@@ -42,6 +42,7 @@ final class LateEventDetector implements FixedKeyProcessor<Bytes, Contribution, 
     private static final long NONE = Long.MIN_VALUE;
 
     private final WindowSpec windows;
+    private final int upstreamPartitions;
     /** Late counts are kept this long after their window's end; see {@link #purgeLateCounts}. */
     private final long lateCountRetentionMs;
     private WatermarkGate gate;
@@ -54,10 +55,13 @@ final class LateEventDetector implements FixedKeyProcessor<Bytes, Contribution, 
     private boolean clockReplayed;
 
     /**
-     * @param dedupHorizonMs how far behind stream time the intake still accepts events
+     * @param dedupHorizonMs     how far behind stream time the intake still accepts events
+     * @param upstreamPartitions how many upstream partitions must send their watermark before the windows' clock
+     *                           moves by watermarks
      */
-    LateEventDetector(WindowSpec windows, long dedupHorizonMs) {
+    LateEventDetector(WindowSpec windows, long dedupHorizonMs, int upstreamPartitions) {
         this.windows = windows;
+        this.upstreamPartitions = upstreamPartitions;
         // Upstream accepts events up to the horizon behind its own stream time; another horizon allows for upstream
         // partitions running behind this one.
         this.lateCountRetentionMs = 2 * dedupHorizonMs;
@@ -71,7 +75,7 @@ final class LateEventDetector implements FixedKeyProcessor<Bytes, Contribution, 
         this.durations = new SessionDurations(context.getStateStore(SessionDurations.STORE), windows);
         // Kafka re-initialises the same processor when it revives a task after rolling its stores back: what the
         // fields held before belongs to the rolled-back state, so they start again from the stores.
-        this.gate = new WatermarkGate();
+        this.gate = new WatermarkGate(upstreamPartitions);
         this.streamTime = NONE;
         try (KeyValueIterator<Bytes, byte[]> it = clock.all()) {
             while (it.hasNext()) {

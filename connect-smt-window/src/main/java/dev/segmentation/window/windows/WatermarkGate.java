@@ -8,9 +8,11 @@ import java.util.Map;
  *
  * <p>Each upstream (per-user) task sends its watermark to every partition here as soon as its own input is done,
  * while other upstream tasks may still be sending events from before it. Passing the first watermark on would
- * close windows those events belong to. So this gate remembers each origin partition it has heard from, by event
- * or by watermark, and releases the smallest watermark among them once all have sent one. An origin it has never
- * heard from cannot hold it back; in practice every upstream partition has sent events long before a run ends.
+ * close windows those events belong to. So this gate expects every upstream partition, and any other origin it
+ * hears from, by event or by watermark, and releases the smallest watermark among them once all have sent one. An
+ * upstream partition that has not been heard from yet holds it back too: when the stage catches up on a finished
+ * run, one per-user task can send its watermark before another has sent anything, and the alignment before this
+ * gate holds that other task's events back while the watermark passes.
  */
 final class WatermarkGate {
 
@@ -19,6 +21,13 @@ final class WatermarkGate {
     private long released = NONE;
 
     static final long NONE = Long.MIN_VALUE;
+
+    /** @param upstreamPartitions the origins to expect from the start: 0 to this count minus one */
+    WatermarkGate(int upstreamPartitions) {
+        for (int origin = 0; origin < upstreamPartitions; origin++) {
+            watermarks.put(origin, NONE);
+        }
+    }
 
     /** Registers an origin; returns true the first time, so the caller can persist it. */
     boolean noteOrigin(int origin) {

@@ -95,7 +95,7 @@ public final class WindowStage {
 
     /** Late detection; its output is a {@link Contribution} for the windows or a {@link LateCount}. */
     public FixedKeyProcessorSupplier<Bytes, Contribution, Object> lateDetector() {
-        return () -> new LateEventDetector(windows, dedupHorizonMs);
+        return () -> new LateEventDetector(windows, dedupHorizonMs, upstreamPartitions);
     }
 
     /** Names of the stores late detection uses. */

@@ -97,7 +97,7 @@ class LateEventDetectorTest {
     }
 
     private LateEventDetector started() {
-        LateEventDetector detector = new LateEventDetector(WINDOWS, 2 * 60 * MINUTE);
+        LateEventDetector detector = new LateEventDetector(WINDOWS, 2 * 60 * MINUTE, 1);
         detector.init(context);
         return detector;
     }

@@ -10,7 +10,7 @@ class WatermarkGateTest {
 
     @Test
     void holdsAWatermarkBackUntilEveryKnownOriginHasSentOne() {
-        WatermarkGate gate = new WatermarkGate();
+        WatermarkGate gate = new WatermarkGate(0);
         assertThat(gate.noteOrigin(0)).isTrue();
         assertThat(gate.noteOrigin(1)).isTrue();
         assertThat(gate.noteOrigin(0)).as("known already").isFalse();
@@ -22,8 +22,17 @@ class WatermarkGateTest {
     }
 
     @Test
+    void anUpstreamPartitionNotYetHeardFromHoldsTheWatermarkBack() {
+        WatermarkGate gate = new WatermarkGate(3);
+        // Catching up on a finished run: task 0 has read all its input while tasks 1 and 2 have sent nothing yet.
+        assertThat(gate.onWatermark(0, 5_000)).isEqualTo(NONE);
+        assertThat(gate.onWatermark(2, 6_000)).isEqualTo(NONE);
+        assertThat(gate.onWatermark(1, 7_000)).isEqualTo(5_000);
+    }
+
+    @Test
     void neverMovesBackAndNeverRepeatsAWatermark() {
-        WatermarkGate gate = new WatermarkGate();
+        WatermarkGate gate = new WatermarkGate(0);
         assertThat(gate.onWatermark(0, 5_000)).isEqualTo(5_000);
         assertThat(gate.onWatermark(0, 5_000)).isEqualTo(NONE);
         assertThat(gate.onWatermark(0, 4_000)).isEqualTo(NONE);
@@ -32,7 +41,7 @@ class WatermarkGateTest {
 
     @Test
     void anOriginFirstHeardFromAfterAReleaseHoldsTheNextOneBack() {
-        WatermarkGate gate = new WatermarkGate();
+        WatermarkGate gate = new WatermarkGate(0);
         assertThat(gate.onWatermark(0, 5_000)).isEqualTo(5_000);
         gate.noteOrigin(2);
         assertThat(gate.onWatermark(0, 6_000)).isEqualTo(NONE);
@@ -41,7 +50,7 @@ class WatermarkGateTest {
 
     @Test
     void restoredStateBehavesLikeTheOriginal() {
-        WatermarkGate gate = new WatermarkGate();
+        WatermarkGate gate = new WatermarkGate(0);
         gate.restore(0, 5_000);
         gate.restore(1, NONE);
         assertThat(gate.onWatermark(0, 9_000)).isEqualTo(NONE);
@@ -50,7 +59,7 @@ class WatermarkGateTest {
 
     @Test
     void aWatermarkHeldBeforeARestartIsReleasedAfterIt() {
-        WatermarkGate gate = new WatermarkGate();
+        WatermarkGate gate = new WatermarkGate(0);
         // Restored in store order: the origin with a watermark first, the one still holding it back second.
         gate.restore(0, 5_000);
         gate.restore(1, NONE);
