@@ -31,9 +31,9 @@ import dev.segmentation.window.ingest.UserEvent;
  * <p>Each of the six topics of the partition has a clock: the largest timestamp among its records so far, events
  * and watermarks alike. An event is <em>late</em> when its own topic's clock is already at or past its time plus
  * the grace period; that is decided from its own topic partition alone, so anyone can recompute it from the log.
- * Every other event waits here for its place. The partition's clock is the smallest of its topics' clocks, and everything up to
- * that clock minus the grace period is released, earliest first (ties: registration, sign-in, view, cart,
- * check-out, sign-out, then arrival). An event that is not late arrives while its own topic's clock is below its
+ * Every other event waits here for its place. The partition's clock is the smallest of its topics' clocks, and
+ * everything up to that clock minus the grace period is released, earliest first (ties: registration, sign-in, view,
+ * cart, check-out, sign-out, then arrival). An event that is not late arrives while its own topic's clock is below its
  * time plus grace, hence while the partition's clock is too: nothing at or after its time has been released yet,
  * and it takes its place in the order.
  *
@@ -48,8 +48,8 @@ final class EventOrder {
 
     private static final Logger log = LoggerFactory.getLogger(EventOrder.class);
 
-    /** No time yet. */
-    static final long NONE = Long.MIN_VALUE;
+    /** No time yet: the same marker as the user state's, since released points reach it as "now". */
+    static final long NONE = UserState.NONE;
     /** The clock store's key of the release point; topic names cannot start with a NUL. */
     private static final String RELEASED_KEY = "\u0000released";
 
@@ -111,7 +111,7 @@ final class EventOrder {
      * is behind what has been released. Call before {@link #heard}, which moves the topic's clock on.
      */
     boolean isLate(String topic, long timestampMs) {
-        long clock = clocks.getOrDefault(topic, NONE);
+        long clock = clockOf(topic);
         return (clock != NONE && clock - graceMs >= timestampMs) || timestampMs <= released;
     }
 
@@ -126,9 +126,9 @@ final class EventOrder {
             firstHeard = wallClockMs;
         }
         lastHeard.put(topic, wallClockMs);
-        if (timestampMs > clocks.getOrDefault(topic, NONE)) {
+        if (timestampMs > clockOf(topic)) {
             clocks.put(topic, timestampMs);
-            clockStore.put(keyOf(topic), ByteBuffer.allocate(Long.BYTES).putLong(timestampMs).array());
+            store(topic, timestampMs);
         }
     }
 
@@ -152,7 +152,7 @@ final class EventOrder {
         long min = Long.MAX_VALUE;
         long max = NONE;
         for (String topic : topics) {
-            long clock = clocks.getOrDefault(topic, NONE);
+            long clock = clockOf(topic);
             max = Math.max(max, clock);
             boolean idle = idle(topic, wallClockMs);
             if (idle ? idleTopics.add(topic) : idleTopics.remove(topic)) {
@@ -187,7 +187,7 @@ final class EventOrder {
         }
         if (upToMs > released) {
             released = upToMs;
-            clockStore.put(keyOf(RELEASED_KEY), ByteBuffer.allocate(Long.BYTES).putLong(upToMs).array());
+            store(RELEASED_KEY, upToMs);
         }
         return due;
     }
@@ -209,8 +209,10 @@ final class EventOrder {
         };
     }
 
-    private static Bytes keyOf(String name) {
-        return Bytes.wrap(name.getBytes(StandardCharsets.UTF_8));
+    /** Writes a topic's clock, or the release point, to the clock store. */
+    private void store(String name, long timeMs) {
+        clockStore.put(Bytes.wrap(name.getBytes(StandardCharsets.UTF_8)),
+                ByteBuffer.allocate(Long.BYTES).putLong(timeMs).array());
     }
 
     private static byte[] writeHeld(Held held) {

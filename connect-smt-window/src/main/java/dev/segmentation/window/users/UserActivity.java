@@ -216,7 +216,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
      */
     private void release(boolean watermark) {
         long point = order.releasePoint(context.currentSystemTimeMs());
-        if (point == EventOrder.NONE || point < order.released()) {
+        if (point == EventOrder.NONE) {
             return;
         }
         for (EventOrder.Held held : order.release(point)) {
