@@ -116,7 +116,7 @@ public final class SegmentationApp {
                     List.of(config.userSegmentsOutputTopic()));
             inputPartitions = TopicBootstrap.inputPartitions(admin, config.inputTopics().values());
         }
-        run(buildTopology(config, new HttpSchemaRegistry(config.registryUrl()), Clock.systemUTC(), inputPartitions),
+        run(buildTopology(config, new HttpSchemaRegistry(config.registrySettings()), Clock.systemUTC(), inputPartitions),
                 streamsProps);
     }
 

@@ -14,7 +14,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
-import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.events.EventType;
+import dev.segmentation.events.registry.RegistryConfig;
+import dev.segmentation.events.registry.RegistrySettings;
 import dev.segmentation.window.users.UserSegmentRules;
 
 /**
@@ -93,7 +95,7 @@ public final class SegmentationConfig extends AbstractConfig {
     public static final String VALUE_HIGH_REVENUE_CONFIG = "segmentation.value.high.revenue.cents";
     public static final long VALUE_HIGH_REVENUE_DEFAULT = 50_000L;
 
-    public static final String REGISTRY_URL_CONFIG = "schema.registry.url";
+    public static final String REGISTRY_URL_CONFIG = RegistryConfig.URL_CONFIG;
 
     /** Windows an event may fall in at most: the distinct-user bookkeeping keeps one bit per window. */
     static final int MAX_WINDOWS_PER_EVENT = 32;
@@ -107,6 +109,7 @@ public final class SegmentationConfig extends AbstractConfig {
         super(CONFIG_DEF, originals, false);
         checkWindows();
         checkUserSegments();
+        RegistryConfig.settings(this);
     }
 
     private static ConfigDef define() {
@@ -211,10 +214,7 @@ public final class SegmentationConfig extends AbstractConfig {
                                 + "monetary bar.",
                         GROUP_USER_SEGMENTS, ++order, Width.SHORT, "High-value revenue");
 
-        def.define(REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
-                "Base URL of a Confluent-compatible schema registry.",
-                GROUP_REGISTRY, 1, Width.LONG, "Schema registry URL");
+        RegistryConfig.define(def, GROUP_REGISTRY, 1);
         return def;
     }
 
@@ -362,7 +362,8 @@ public final class SegmentationConfig extends AbstractConfig {
                 getLong(VALUE_HIGH_REVENUE_CONFIG));
     }
 
-    public String registryUrl() {
-        return getString(REGISTRY_URL_CONFIG);
+    /** Where the schema registry is and how to sign in to it. */
+    public RegistrySettings registrySettings() {
+        return RegistryConfig.settings(this);
     }
 }

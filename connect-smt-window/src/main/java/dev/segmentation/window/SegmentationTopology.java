@@ -25,7 +25,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.WindowStore;
 
-import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.Ingested;
 import dev.segmentation.window.ingest.Intake;
 import dev.segmentation.window.ingest.Rejected;

@@ -52,7 +52,7 @@ class IntakeTopologyTest {
         assertThat(letters).extracting(letter -> OutputRows.headers(letter).get("segmentation.dlq.exception.class"))
                 .containsExactly(
                         "dev.segmentation.window.ingest.UndecodableEventException",
-                        "dev.segmentation.window.serde.SchemaNotFoundException",
+                        "dev.segmentation.events.registry.SchemaNotFoundException",
                         "dev.segmentation.window.ingest.InvalidEventException",
                         "dev.segmentation.window.ingest.InvalidEventException",
                         "dev.segmentation.window.ingest.InvalidEventException",

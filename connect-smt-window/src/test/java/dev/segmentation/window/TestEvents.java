@@ -1,6 +1,8 @@
 package dev.segmentation.window;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -8,10 +10,14 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
+import dev.segmentation.events.EventSchemaFiles;
+import dev.segmentation.events.EventType;
+
 /**
- * Input events as the simulator's AvroConverter writes them, built by hand from the documented schemas so that
- * the tests do not depend on the simulator's or the application's code. {@link #writerV2} adds an optional field,
- * as a later, BACKWARD-compatible version of the simulator would.
+ * Input events as the simulator writes them, with the shared schemas of the event contract ({@link EventSchemaFiles},
+ * which the simulator's own tests prove it writes) and field values built here, so that the tests do not depend on
+ * the simulator's or the application's code. {@link #writerV2} adds an optional field, as a later,
+ * BACKWARD-compatible version of the simulator would.
  */
 final class TestEvents {
 
@@ -27,34 +33,6 @@ final class TestEvents {
     static final String ADD_TO_CART = "add_to_cart";
     static final String CHECK_OUT = "check_out";
     static final List<String> TOPICS = List.of(REGISTRATION, SIGN_IN, SIGN_OUT, ITEM_VIEW, ADD_TO_CART, CHECK_OUT);
-
-    private static final String COMMON = """
-              {"name": "event_id", "type": "string"},
-              {"name": "user_id", "type": "string"},
-              {"name": "event_time", "type": {"type": "long", "logicalType": "timestamp-millis", "connect.name": "org.apache.kafka.connect.data.Timestamp"}},
-              {"name": "schema_version", "type": "int"}""";
-
-    private static final Map<String, String[]> RECORDS = Map.of(
-            REGISTRATION, new String[] {"UserRegistration", """
-                    {"name": "age", "type": "int"}, {"name": "email_masked", "type": "string"},
-                    {"name": "email_domain", "type": "string"}, {"name": "preferred_language", "type": "string"},
-                    {"name": "country", "type": "string"}, {"name": "acquisition_channel", "type": "string"},
-                    {"name": "device", "type": "string"}"""},
-            SIGN_IN, new String[] {"SignIn", """
-                    {"name": "session_id", "type": "string"}, {"name": "device", "type": "string"}"""},
-            SIGN_OUT, new String[] {"SignOut", """
-                    {"name": "session_id", "type": "string"}"""},
-            ITEM_VIEW, new String[] {"ItemView", """
-                    {"name": "session_id", "type": "string"}, {"name": "item_id", "type": "string"},
-                    {"name": "category", "type": "string"}, {"name": "price_cents", "type": "long"}"""},
-            ADD_TO_CART, new String[] {"AddToCart", """
-                    {"name": "session_id", "type": "string"}, {"name": "cart_id", "type": "string"},
-                    {"name": "item_id", "type": "string"}, {"name": "quantity", "type": "int"},
-                    {"name": "price_cents", "type": "long"}"""},
-            CHECK_OUT, new String[] {"CheckOut", """
-                    {"name": "session_id", "type": "string"}, {"name": "cart_id", "type": "string"},
-                    {"name": "payment_method", "type": "string"}, {"name": "item_count", "type": "int"},
-                    {"name": "total_cents", "type": "long"}"""});
 
     private static final Map<String, Schema> WRITERS = Map.of(
             REGISTRATION, writer(REGISTRATION, false), SIGN_IN, writer(SIGN_IN, false),
@@ -80,12 +58,19 @@ final class TestEvents {
         return WRITERS_V2.get(topic);
     }
 
+    /** The shared schema of the topic's events, with an extra optional field when asked. */
     private static Schema writer(String topic, boolean withCampaign) {
-        String[] record = RECORDS.get(topic);
-        String extra = withCampaign ? ",\n{\"name\": \"campaign\", \"type\": [\"null\", \"string\"], \"default\": null}" : "";
-        return new Schema.Parser().parse("{\"type\": \"record\", \"name\": \"" + record[0]
-                + "\", \"namespace\": \"dev.segmentation.events\", \"connect.version\": 1, \"fields\": [\n"
-                + COMMON + ",\n" + record[1] + extra + "]}");
+        EventType type = Arrays.stream(EventType.values()).filter(t -> t.defaultTopic().equals(topic)).findFirst()
+                .orElseThrow();
+        Schema shared = new Schema.Parser().parse(EventSchemaFiles.json(type));
+        if (!withCampaign) {
+            return shared;
+        }
+        List<Schema.Field> fields = new ArrayList<>();
+        shared.getFields().forEach(field -> fields.add(new Schema.Field(field, field.schema())));
+        fields.add(new Schema.Field("campaign", Schema.createUnion(Schema.create(Schema.Type.NULL),
+                Schema.create(Schema.Type.STRING)), "The campaign that brought the event.", Schema.Field.NULL_DEFAULT_VALUE));
+        return Schema.createRecord(shared.getName(), shared.getDoc(), shared.getNamespace(), false, fields);
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import org.apache.kafka.common.config.ConfigValue;
 
-import dev.segmentation.simulator.journey.EventType;
+import dev.segmentation.events.EventType;
 
 /**
  * The rules of the simulator's configuration that span several keys. Each message goes to the key the user

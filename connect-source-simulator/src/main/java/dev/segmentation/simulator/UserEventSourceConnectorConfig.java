@@ -13,7 +13,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
-import dev.segmentation.simulator.journey.EventType;
+import dev.segmentation.events.EventType;
 import dev.segmentation.simulator.journey.JourneySettings;
 
 /**

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.segmentation.simulator.journey.EventSchemas;
-import dev.segmentation.simulator.journey.EventType;
+import dev.segmentation.events.EventType;
 import dev.segmentation.simulator.journey.JourneySimulator;
 import dev.segmentation.simulator.journey.PlannedEvent;
 import dev.segmentation.simulator.journey.SimulationState;

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.segmentation.registry.SchemaRegistryServer;
 import dev.segmentation.simulator.avro.DirectAvroConverter;
-import dev.segmentation.simulator.journey.EventType;
+import dev.segmentation.events.EventType;
 import dev.segmentation.simulator.journey.JourneySimulator;
 import dev.segmentation.simulator.journey.PlannedEvent;
 import dev.segmentation.simulator.journey.SimulationState;

@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.segmentation.window.serde.ConfluentAvroSerde;
+import dev.segmentation.events.registry.RegistrySettings;
 import dev.segmentation.window.serde.HttpSchemaRegistry;
 
 /**
@@ -31,7 +32,7 @@ final class TopicReader {
 
     TopicReader(String bootstrapServers, String registryUrl) {
         this.bootstrapServers = bootstrapServers;
-        HttpSchemaRegistry registry = new HttpSchemaRegistry(registryUrl);
+        HttpSchemaRegistry registry = new HttpSchemaRegistry(RegistrySettings.of(registryUrl));
         this.avroKeys = new ConfluentAvroSerde(registry, true);
         this.avroValues = new ConfluentAvroSerde(registry, false);
     }

@@ -12,8 +12,9 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
-import dev.segmentation.window.serde.ConfluentAvroSerde;
-import dev.segmentation.window.serde.SchemaNotFoundException;
+import dev.segmentation.events.EventType;
+import dev.segmentation.events.WireFormat;
+import dev.segmentation.events.registry.SchemaNotFoundException;
 import dev.segmentation.window.serde.SchemaRegistry;
 
 /**
@@ -25,8 +26,6 @@ import dev.segmentation.window.serde.SchemaRegistry;
  * task, never two threads.
  */
 final class EventDecoder {
-
-    private static final int HEADER_SIZE = 5;
 
     private final SchemaRegistry registry;
     private final Map<EventType, Map<Integer, GenericDatumReader<GenericRecord>>> readers = new EnumMap<>(EventType.class);
@@ -47,13 +46,14 @@ final class EventDecoder {
      * @throws UndecodableEventException when the bytes are not a record this application can read
      */
     GenericRecord decode(EventType type, byte[] data) {
-        if (data.length < HEADER_SIZE || data[0] != ConfluentAvroSerde.MAGIC_BYTE) {
+        if (!WireFormat.isFramed(data)) {
             throw new UndecodableEventException("Not in the Confluent Avro wire format: the value must start with "
                     + "magic byte 0 and a 4-byte schema id");
         }
-        int id = ((data[1] & 0xFF) << 24) | ((data[2] & 0xFF) << 16) | ((data[3] & 0xFF) << 8) | (data[4] & 0xFF);
+        int id = WireFormat.schemaId(data);
         GenericDatumReader<GenericRecord> reader = readerFor(type, id);
-        decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, decoder);
+        decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
+                data.length - WireFormat.HEADER_SIZE, decoder);
         try {
             GenericRecord record = reader.read(reusable.get(type), decoder);
             if (!decoder.isEnd()) {

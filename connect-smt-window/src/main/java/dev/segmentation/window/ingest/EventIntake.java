@@ -13,6 +13,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.serde.SchemaRegistry;
 

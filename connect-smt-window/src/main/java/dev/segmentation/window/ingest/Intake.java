@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.serde.SchemaRegistry;
 
 /** Builds the intake step for the topology, so the processor class itself can stay package-private. */

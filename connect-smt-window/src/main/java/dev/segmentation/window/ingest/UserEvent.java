@@ -2,6 +2,7 @@ package dev.segmentation.window.ingest;
 
 import org.apache.kafka.common.utils.Bytes;
 
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.Segment;
 
 /**

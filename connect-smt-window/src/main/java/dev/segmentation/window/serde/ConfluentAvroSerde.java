@@ -2,7 +2,6 @@ package dev.segmentation.window.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,16 +17,15 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
+import dev.segmentation.events.WireFormat;
+import dev.segmentation.events.registry.SchemaRegistryException;
+
 /**
  * Avro records in Confluent's wire format: a zero magic byte, the writer schema's 4-byte registry id, then Avro
  * binary. Subjects follow the TopicNameStrategy ({@code <topic>-key}, {@code <topic>-value}), so records written
  * here are read by Confluent's {@code AvroConverter} in the sink connectors, and the other way round.
  */
 public final class ConfluentAvroSerde implements Serde<GenericRecord> {
-
-    /** The first byte of every record in the Confluent wire format. */
-    public static final byte MAGIC_BYTE = 0;
-    private static final int HEADER_SIZE = 5;
 
     private final SchemaRegistry registry;
     private final boolean isKey;
@@ -57,12 +55,16 @@ public final class ConfluentAvroSerde implements Serde<GenericRecord> {
             return null;
         }
         Schema schema = record.getSchema();
-        int id = idsByTopic.computeIfAbsent(topic, ignored -> new ConcurrentHashMap<>())
-                .computeIfAbsent(schema, ignored -> registry.register(topic + (isKey ? "-key" : "-value"), schema));
+        int id;
+        try {
+            id = idsByTopic.computeIfAbsent(topic, ignored -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(schema, ignored -> registry.register(WireFormat.subject(topic, isKey), schema));
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("Cannot register " + schema.getFullName() + " for topic " + topic, e);
+        }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-            out.write(MAGIC_BYTE);
-            out.write(ByteBuffer.allocate(4).putInt(id).array());
+            out.write(WireFormat.header(id));
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             writers.computeIfAbsent(schema, GenericDatumWriter::new).write(record, encoder);
             encoder.flush();
@@ -76,15 +78,20 @@ public final class ConfluentAvroSerde implements Serde<GenericRecord> {
         if (data == null) {
             return null;
         }
-        if (data.length < HEADER_SIZE || data[0] != MAGIC_BYTE) {
+        if (!WireFormat.isFramed(data)) {
             throw new SerializationException("Record on topic " + topic + " is not in the Confluent Avro wire "
                     + "format: it must start with magic byte 0 and a 4-byte schema id");
         }
-        int id = ByteBuffer.wrap(data, 1, 4).getInt();
-        GenericDatumReader<GenericRecord> reader = readers.computeIfAbsent(id,
-                ignored -> new GenericDatumReader<>(registry.schemaById(id)));
+        int id = WireFormat.schemaId(data);
+        GenericDatumReader<GenericRecord> reader;
         try {
-            return reader.read(null, DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null));
+            reader = readers.computeIfAbsent(id, ignored -> new GenericDatumReader<>(registry.schemaById(id)));
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("Cannot read the writer schema " + id + " of a record on topic " + topic, e);
+        }
+        try {
+            return reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
+                    data.length - WireFormat.HEADER_SIZE, null));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot decode record on topic " + topic + " with schema id " + id, e);
         }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.codec.CompactReader;
 import dev.segmentation.window.codec.CompactWriter;
-import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.UserEvent;
 
 /**

@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.Stores;
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.WindowSpec;
 import dev.segmentation.window.ingest.DeadLetterHeaders;
-import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.ExpiredEventException;
 import dev.segmentation.window.ingest.Ingested;
 import dev.segmentation.window.ingest.Rejected;

@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.avro.Schema;
 
+import dev.segmentation.events.registry.SchemaNotFoundException;
+
 /** A registry for topology tests, which run without servers; ids are global like Confluent's. */
 public final class InMemorySchemaRegistry implements SchemaRegistry {
 

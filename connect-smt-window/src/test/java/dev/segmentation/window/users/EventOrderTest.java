@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import dev.segmentation.window.Segment;
-import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.UserEvent;
 
 class EventOrderTest {

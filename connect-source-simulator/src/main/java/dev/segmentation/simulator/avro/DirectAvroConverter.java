@@ -9,7 +9,15 @@ import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.storage.Converter;
+
+import dev.segmentation.events.WireFormat;
+import dev.segmentation.events.registry.RegistryConfig;
+import dev.segmentation.events.registry.RegistryUnavailableException;
+import dev.segmentation.events.registry.SchemaNotFoundException;
+import dev.segmentation.events.registry.SchemaRegistryClient;
+import dev.segmentation.events.registry.SchemaRegistryException;
 
 import dev.segmentation.simulator.Version;
 
@@ -29,7 +37,6 @@ import dev.segmentation.simulator.Version;
  */
 public class DirectAvroConverter implements Converter, Versioned {
 
-    private static final byte MAGIC_BYTE = 0;
     /** Bounds the identity caches for connectors that build a new, equal schema for every record. */
     private static final int MAX_SCHEMA_INSTANCES_PER_TOPIC = 1_000;
 
@@ -40,16 +47,16 @@ public class DirectAvroConverter implements Converter, Versioned {
     private final Map<String, Map<Schema, Encoding>> byInstance = new HashMap<>();
     private final Map<String, Map<Schema, Encoding>> byEquality = new HashMap<>();
     private final AvroOutput out = new AvroOutput();
-    private RegistryClient registry;
+    private SchemaRegistryClient registry;
     private boolean autoRegister;
-    private String subjectSuffix;
+    private boolean isKey;
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         DirectAvroConverterConfig config = new DirectAvroConverterConfig(configs);
-        this.registry = new RegistryClient(config.schemaRegistryUrls(), config.basicAuthUserInfo());
+        this.registry = new SchemaRegistryClient(RegistryConfig.settings(config));
         this.autoRegister = config.autoRegisterSchemas();
-        this.subjectSuffix = isKey ? "-key" : "-value";
+        this.isKey = isKey;
     }
 
     @Override
@@ -81,7 +88,7 @@ public class DirectAvroConverter implements Converter, Versioned {
             }
         }
         out.reset();
-        out.writeByte(MAGIC_BYTE);
+        out.writeByte(WireFormat.MAGIC_BYTE);
         out.writeFixedInt(encoding.schemaId());
         try {
             encoding.writer().write(out, value);
@@ -94,8 +101,19 @@ public class DirectAvroConverter implements Converter, Versioned {
 
     private Encoding encode(String topic, Schema schema) {
         String avroSchema = AvroSchemaJson.of(schema, topic);
-        int id = registry.idOf(topic + subjectSuffix, avroSchema, autoRegister);
-        return new Encoding(id, ValueWriter.of(schema, topic));
+        String subject = WireFormat.subject(topic, isKey);
+        try {
+            int id = autoRegister ? registry.register(subject, avroSchema) : registry.lookUp(subject, avroSchema);
+            return new Encoding(id, ValueWriter.of(schema, topic));
+        } catch (SchemaNotFoundException e) {
+            throw new DataException("Subject " + subject + " does not hold the schema " + avroSchema + ". Register "
+                    + "it first, or set auto.register.schemas=true.", e);
+        } catch (RegistryUnavailableException e) {
+            // The worker retries a retriable failure (with errors.retry.timeout) instead of failing the task at once.
+            throw new RetriableException(e.getMessage(), e);
+        } catch (SchemaRegistryException e) {
+            throw new DataException(e.getMessage(), e);
+        }
     }
 
     @Override

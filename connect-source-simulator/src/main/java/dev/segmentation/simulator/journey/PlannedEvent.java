@@ -2,6 +2,8 @@ package dev.segmentation.simulator.journey;
 
 import org.apache.kafka.connect.data.Struct;
 
+import dev.segmentation.events.EventType;
+
 /**
  * One event, ready to become a source record.
  *

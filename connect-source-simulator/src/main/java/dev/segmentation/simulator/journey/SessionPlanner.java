@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
+import dev.segmentation.events.EventType;
+
 /**
  * Plans sessions as a pure function of their {@link SessionCursor}: a new user's registration or a returning
  * user's visit, then sign-in, item views, cart additions, a check-out, and a sign-out unless abandoned.

@@ -17,6 +17,8 @@ import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.segmentation.events.EventType;
+
 /**
  * The journey model checked the way a downstream consumer would see it: replaying the sent events in order and
  * keeping its own books of users, sessions and carts.

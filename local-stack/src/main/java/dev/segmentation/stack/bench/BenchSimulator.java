@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.segmentation.simulator.UserEventSourceConnectorConfig;
 import dev.segmentation.simulator.avro.DirectAvroConverter;
-import dev.segmentation.simulator.journey.EventType;
+import dev.segmentation.events.EventType;
 
 /** Runs the simulator connector on the local stack for a benchmark, as a bounded backfill. */
 final class BenchSimulator {

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 
 import dev.segmentation.window.SegmentationApp;
 import dev.segmentation.window.SegmentationConfig;
-import dev.segmentation.window.ingest.EventType;
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.Intake;
 import dev.segmentation.window.serde.HttpSchemaRegistry;
 
@@ -40,7 +40,7 @@ public final class IntakeFloorApp {
         Map<String, EventType> typesByTopic = config.eventTypesByTopic();
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(List.copyOf(typesByTopic.keySet()), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
-                .processValues(Intake.supplier(typesByTopic, new HttpSchemaRegistry(config.registryUrl())));
+                .processValues(Intake.supplier(typesByTopic, new HttpSchemaRegistry(config.registrySettings())));
         SegmentationApp.run(builder.build(), SegmentationApp.streamsConfig(fileProperties));
     }
 }

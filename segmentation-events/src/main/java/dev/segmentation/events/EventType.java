@@ -1,6 +1,9 @@
-package dev.segmentation.window.ingest;
+package dev.segmentation.events;
 
-/** The six kinds of user event, each read from its own topic. */
+/**
+ * The six kinds of user event, each written to its own topic. A journey runs: registration (once per user), then
+ * sessions of sign-in, item views, add-to-cart, check-out and, unless the session is abandoned, sign-out.
+ */
 public enum EventType {
     USER_REGISTRATION("user_registration", "UserRegistration", "Registration"),
     SIGN_IN("sign_in", "SignIn", "Sign-in"),
@@ -19,12 +22,12 @@ public enum EventType {
         this.displayName = displayName;
     }
 
-    /** The topic the simulator writes these events to unless configured otherwise. */
+    /** The event's name in snake case: the topic the simulator writes it to and the stage reads it from by default. */
     public String defaultTopic() {
         return defaultTopic;
     }
 
-    /** The Avro record name, in namespace {@link EventSchemas#NAMESPACE}. */
+    /** The Avro record name, in namespace {@link EventSchemaFiles#NAMESPACE}. */
     public String recordName() {
         return recordName;
     }
