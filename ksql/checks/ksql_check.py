@@ -5,8 +5,9 @@
 Prints one line per problem, ``file:line: reason``, and exits with 1 when there is any. The rules:
 
 - every stream or table declared over a topic reads one of the simulator's event topics, as Avro;
-- each of its columns is a field of the simulator's writer schema and of the segmentation stage's reader schema
-  for that topic, with a compatible type (the key, the user id as text, excepted);
+- each of its columns is a field of that topic's event schema, with a compatible type (the key, the user id as
+  text, excepted): the event's .avsc in segmentation-events, which the simulator writes with and the segmentation
+  stage reads with;
 - every column a query reads exists in the streams and tables it reads from;
 - every windowed table is a hopping window whose size, advance and grace equal the Streams stage's, and emits
   final results only;
@@ -112,27 +113,21 @@ class Checker:
                                                         f"keys events by the user id as text")
                 continue
             self.check_event_column(statement, column, event)
-        if event.reader is None:
-            self.report(statement, line, f"no reader schema {stage_facts.EVENT_NAMESPACE}.{event.record} (.avsc) "
-                                         f"found in the repository for topic {topic}")
 
     def check_event_column(self, statement: Statement, column: Column, event: stage_facts.EventTopic) -> None:
-        schemas = [("the simulator's writer schema", event.writer)]
-        if event.reader is not None:
-            schemas.append((f"the reader schema {event.reader_path}", event.reader))
-        for description, fields in schemas:
-            field = fields.get(column.name)
-            if field is None:
-                hint = ""
-                if column.name.lower() in fields:
-                    hint = f" (ksqlDB upper-cases unquoted names: write `{column.name.lower()}`)"
-                self.report(statement, column.line, f"column {column.name} of {statement.name} is not a field of "
-                                                    f"{event.record} in {description}{hint}")
-            elif column.type not in COMPATIBLE.get(field.type, set()):
-                self.report(statement, column.line, f"column {column.name} of {statement.name} is {column.type}, but "
-                                                    f"{event.record}.{column.name} in {description} is "
-                                                    f"{field.type}: declare it "
-                                                    f"{' or '.join(sorted(COMPATIBLE.get(field.type, {'?'})))}")
+        # One schema: the simulator's writer schema and the stage's reader schema are the same .avsc
+        field = event.fields.get(column.name)
+        if field is None:
+            hint = ""
+            if column.name.lower() in event.fields:
+                hint = f" (ksqlDB upper-cases unquoted names: write `{column.name.lower()}`)"
+            self.report(statement, column.line, f"column {column.name} of {statement.name} is not a field of "
+                                                f"{event.record} in {event.schema_path}{hint}")
+        elif column.type not in COMPATIBLE.get(field.type, set()):
+            self.report(statement, column.line, f"column {column.name} of {statement.name} is {column.type}, but "
+                                                f"{event.record}.{column.name} in {event.schema_path} is "
+                                                f"{field.type}: declare it "
+                                                f"{' or '.join(sorted(COMPATIBLE.get(field.type, {'?'})))}")
 
     # CREATE ... AS SELECT and INSERT INTO ... SELECT
 

@@ -1,9 +1,9 @@
 """What ksql/migrations must agree with, read from the sources that define it, so that a change there is caught.
 
-- the simulator's topics: the ``EventType`` enum of connect-source-simulator;
-- the simulator's writer schemas: the Connect schemas built in its ``EventSchemas``;
-- the segmentation stage's reader schemas: every ``*.avsc`` of namespace ``dev.segmentation.events`` in the
-  repository (outside build output), wherever a module keeps them;
+- the event topics and Avro record names: the ``EventType`` enum of the shared module segmentation-events;
+- each event's fields: its ``<RecordName>.avsc`` beside that enum, in segmentation-events. That file is the one
+  definition of the event: the simulator derives the schema it writes with from it (a Java test proves what it
+  registers equals the file), and the Streams stage reads with it, so writer and reader schema are the same file;
 - the window defaults: ``SegmentationConfig``'s ``WINDOW_*_DEFAULT`` constants, overridden by the committed
   ``connector-configs/segmentation-streams.properties`` when it sets them;
 - the output topics and their fields: ``SegmentationConfig``'s ``*_OUTPUT_TOPIC_DEFAULT`` constants and the
@@ -19,11 +19,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SIMULATOR = Path("connect-source-simulator/src/main/java/dev/segmentation/simulator")
-WINDOW = Path("connect-smt-window/src/main/java/dev/segmentation/window")
+EVENT_TYPE = Path("segmentation-events/src/main/java/dev/segmentation/events/EventType.java")
+# The resources folder of EventType's package, where EventSchemaFiles loads <RecordName>.avsc from
+EVENT_SCHEMAS = Path("segmentation-events/src/main/resources/dev/segmentation/events")
+WINDOW = Path("connect-smt-window/streams/src/main/java/dev/segmentation/window")
 STREAMS_PROPERTIES = Path("connector-configs/segmentation-streams.properties")
 EVENT_NAMESPACE = "dev.segmentation.events"
-_SKIPPED_DIRS = {"target", ".pipeline", ".git", "node_modules", ".venv"}
 
 
 class FactsError(Exception):
@@ -38,11 +39,10 @@ class FieldType:
 
 @dataclass(frozen=True)
 class EventTopic:
-    topic: str
+    topic: str  # the default topic, which the simulator writes and the stage reads
     record: str  # Avro record name, e.g. UserRegistration
-    writer: dict[str, FieldType]  # the simulator's schema
-    reader: dict[str, FieldType] | None  # the segmentation stage's .avsc, if one was found
-    reader_path: Path | None
+    schema_path: Path  # the event's .avsc, relative to the repository: both the writer and the reader schema
+    fields: dict[str, FieldType]  # in the order of the .avsc
 
 
 @dataclass(frozen=True)
@@ -55,70 +55,48 @@ class StageFacts:
 
 
 def load(repo: Path) -> StageFacts:
-    records = _writer_schemas(_read(repo / SIMULATOR / "journey" / "EventSchemas.java"))
-    readers = _reader_schemas(repo)
     events = {}
-    for constant, topic in _event_topics(_read(repo / SIMULATOR / "journey" / "EventType.java")).items():
-        if constant not in records:
-            raise FactsError(f"EventSchemas.java has no schema {constant} for topic {topic}")
-        record, writer = records[constant]
-        reader_path, reader = readers.get(record, (None, None))
-        events[topic] = EventTopic(topic, record, writer, reader, reader_path)
-    config = _read(repo / WINDOW / "SegmentationConfig.java")
+    for topic, record in _event_types(_read(repo, EVENT_TYPE)).items():
+        schema_path = EVENT_SCHEMAS / f"{record}.avsc"
+        events[topic] = EventTopic(topic, record, schema_path, _event_fields(repo, schema_path, record))
+    config = _read(repo, WINDOW / "SegmentationConfig.java")
     return StageFacts(events, _window_ms(config, repo / STREAMS_PROPERTIES), _outputs(repo, config))
 
 
-def _read(path: Path) -> str:
+def _read(repo: Path, relative: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return (repo / relative).read_text(encoding="utf-8")
     except OSError as e:
-        raise FactsError(f"cannot read {path}: {e.strerror}") from e
+        raise FactsError(f"cannot read {relative}: {e.strerror}") from e
 
 
-def _event_topics(enum_source: str) -> dict[str, str]:
-    topics = dict(re.findall(r"^\s*([A-Z_]+)\(\"([a-z_]+)\"\)", enum_source, re.MULTILINE))
+_EVENT_CONSTANT = re.compile(r'^\s*[A-Z][A-Z0-9_]*\(\s*"([^"]+)"\s*,\s*"([^"]+)"', re.MULTILINE)
+
+
+def _event_types(enum_source: str) -> dict[str, str]:
+    """Default topic -> Avro record name, from constants ``NAME("topic", "RecordName", ...)``."""
+    topics = dict(_EVENT_CONSTANT.findall(enum_source))
     if not topics:
-        raise FactsError("EventType.java lists no event type with its default topic")
+        raise FactsError(f'{EVENT_TYPE} lists no event type as NAME("default_topic", "RecordName", ...)')
     return topics
 
 
-_CONNECT_TYPES = {"string": "string", "int8": "int", "int16": "int", "int32": "int", "int64": "long",
-                  "float32": "float", "float64": "double", "bool": "boolean", "bytes": "bytes"}
-
-
-def _connect_type(expression: str, helpers: dict[str, str]) -> FieldType:
-    nullable = ".optional()" in expression
-    if expression.startswith("Timestamp."):
-        return FieldType("timestamp-millis", nullable)
-    match = re.match(r"SchemaBuilder\.(\w+)\(\)", expression)
-    if match and match.group(1) in _CONNECT_TYPES:
-        return FieldType(_CONNECT_TYPES[match.group(1)], nullable)
-    match = re.match(r"(\w+)\(", expression)
-    if match and match.group(1) in helpers:
-        return FieldType(helpers[match.group(1)], nullable)
-    raise FactsError(f"EventSchemas.java: cannot tell the Connect type of {expression[:60]!r}")
-
-
-def _fields(block: str, helpers: dict[str, str]) -> dict[str, FieldType]:
-    return {name: _connect_type(expression, helpers)
-            for name, expression in re.findall(r"\.field\(\"(\w+)\",\s*([^\n]+)", block)}
-
-
-def _writer_schemas(source: str) -> dict[str, tuple[str, dict[str, FieldType]]]:
-    """Constant name -> (record name, fields) from the simulator's Connect schema builders."""
-    helpers = {name: _CONNECT_TYPES[kind] for name, kind in re.findall(
-        r"private static Schema (\w+)\(String doc\)\s*\{\s*return SchemaBuilder\.(\w+)\(\)", source)}
-    common = re.search(r"private static SchemaBuilder event\(.*?\n    \}", source, re.DOTALL)
-    if common is None:
-        raise FactsError("EventSchemas.java has no event(...) builder of the fields every event shares")
-    common_fields = _fields(common.group(), helpers)
-    schemas = {}
-    for constant, record, body in re.findall(
-            r"public static final Schema (\w+) = event\(\"(\w+)\",(.*?)\.build\(\);", source, re.DOTALL):
-        schemas[constant] = (record, {**common_fields, **_fields(body, helpers)})
-    if not schemas:
-        raise FactsError("EventSchemas.java builds no event schema with event(...)")
-    return schemas
+def _event_fields(repo: Path, schema_path: Path, record: str) -> dict[str, FieldType]:
+    text = _read(repo, schema_path)
+    try:
+        schema = json.loads(text)
+    except ValueError as e:
+        raise FactsError(f"{schema_path} is not JSON: {e}") from e
+    if not isinstance(schema, dict) or schema.get("type") != "record":
+        raise FactsError(f"{schema_path} is not an Avro record schema")
+    declared = f"{schema.get('namespace')}.{schema.get('name')}"
+    if declared != f"{EVENT_NAMESPACE}.{record}":
+        raise FactsError(f"{schema_path} declares the record {declared}, but {EVENT_TYPE.name} names the file "
+                         f"for {EVENT_NAMESPACE}.{record}")
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) and "name" in f and "type" in f for f in fields):
+        raise FactsError(f"{schema_path} has no list of fields, each with a name and a type")
+    return {str(f["name"]): _avro_type(f["type"]) for f in fields}
 
 
 def _avro_type(schema: object) -> FieldType:
@@ -130,28 +108,6 @@ def _avro_type(schema: object) -> FieldType:
     if isinstance(schema, dict):
         return FieldType(str(schema.get("logicalType") or schema.get("type")))
     return FieldType(str(schema))
-
-
-def avsc_files(repo: Path) -> list[Path]:
-    """Every .avsc in the repository outside build output and tool folders."""
-    found = []
-    for path in sorted(repo.rglob("*.avsc")):
-        if not _SKIPPED_DIRS.intersection(path.relative_to(repo).parts):
-            found.append(path)
-    return found
-
-
-def _reader_schemas(repo: Path) -> dict[str, tuple[Path, dict[str, FieldType]]]:
-    readers = {}
-    for path in avsc_files(repo):
-        try:
-            schema = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as e:
-            raise FactsError(f"{path.relative_to(repo)} is not JSON: {e}") from e
-        if isinstance(schema, dict) and schema.get("namespace") == EVENT_NAMESPACE and schema.get("type") == "record":
-            fields = {f["name"]: _avro_type(f["type"]) for f in schema.get("fields", [])}
-            readers[str(schema["name"])] = (path.relative_to(repo), fields)
-    return readers
 
 
 _DURATION = re.compile(r"Duration\.of(Millis|Seconds|Minutes|Hours|Days)\((\d+)\)\.toMillis\(\)")
@@ -239,8 +195,8 @@ def _builder_fields(block: str) -> dict[str, FieldType]:
 
 
 def _outputs(repo: Path, config_source: str) -> dict[str, dict[str, FieldType]]:
-    aggregates = _read(repo / WINDOW / "AggregateSchemas.java")
-    users = _read(repo / WINDOW / "UserSegmentSchemas.java")
+    aggregates = _read(repo, WINDOW / "AggregateSchemas.java")
+    users = _read(repo, WINDOW / "UserSegmentSchemas.java")
     row = re.search(r"private static Schema windowRow\((.*?)\n    \}", aggregates, re.DOTALL)
     if row is None:
         raise FactsError("AggregateSchemas.java has no windowRow(...) builder")

@@ -75,10 +75,9 @@ def java(heap: str, classpath: list[str], main: str, *args: str,
             f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", ":".join(classpath), main, *args]
 
 
-def module_classpath(module_dir: str) -> list[str]:
+def module_classpath(module_dir: str, artifact: str) -> list[str]:
     """A module's jar and its copied runtime dependencies, as `mvn package` leaves them."""
     target = REPO / module_dir / "target"
-    artifact = Path(module_dir).name
     jars = [j for j in target.glob(f"{artifact}-*.jar") if not j.name.endswith(("-tests.jar", "-sources.jar"))]
     if not jars or not (target / "lib").is_dir():
         raise StackError(f"{module_dir} is not built: run `mvn -B -DskipTests package` at the repository root")
@@ -160,7 +159,7 @@ class SchemaRegistry(Component):
             "kafkastore.topic": "_schemas",
             "schema.compatibility.level": "BACKWARD",
         })
-        self.process.start(java("256m", module_classpath("local-stack/schema-registry"),
+        self.process.start(java("256m", module_classpath("local-stack/schema-registry", "schema-registry"),
                                 "dev.segmentation.registry.SchemaRegistryServer", "--config", str(config)))
 
     def ready(self) -> bool:
@@ -260,11 +259,13 @@ class Postgres(Component):
 # The JIT compilers took a third of the Streams application's CPU over a 1M-event benchmark, compiling Kafka Streams'
 # deep call paths at every tier. With C2 alone they took 14 s instead of 37-39 s, and the stream thread as long.
 STREAMS_TUNING = ("-XX:+UseG1GC", "-XX:-TieredCompilation")
+STREAMS_MODULE = "connect-smt-window/streams"
+STREAMS_ARTIFACT = "connect-smt-window-streams"
 STREAMS_HEAP = "512m"
 
 
 class StreamsApp(Component):
-    """The Kafka Streams segmentation stage of connect-smt-window."""
+    """The Kafka Streams segmentation stage of connect-smt-window/streams."""
 
     name = "streams"
     log_start = 0
@@ -273,7 +274,7 @@ class StreamsApp(Component):
         # The log is appended to across restarts: only what this start writes tells whether it is running.
         self.log_start = self.process.log_file.stat().st_size if self.process.log_file.exists() else 0
         properties = REPO / "connector-configs" / "segmentation-streams.properties"
-        self.process.start(java(STREAMS_HEAP, module_classpath("connect-smt-window"),
+        self.process.start(java(STREAMS_HEAP, module_classpath(STREAMS_MODULE, STREAMS_ARTIFACT),
                                 "dev.segmentation.window.SegmentationApp", str(properties), tuning=STREAMS_TUNING),
                            env=self.settings.service_env())
 

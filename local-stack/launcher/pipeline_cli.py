@@ -238,11 +238,13 @@ def bench(args: argparse.Namespace) -> int:
     tools = components.kafka_classpath()
     # The simulator's classes give the benchmark the connector's own configuration keys.
     classpath = [str(REPO / "local-stack" / "target" / "classes"),
-                 str(REPO / "connect-source-simulator" / "target" / "classes"), *tools]
+                 str(REPO / "connect-source-simulator" / "target" / "classes"),
+                 str(REPO / "segmentation-events" / "target" / "classes"), *tools]
+    app_classpath = components.module_classpath(components.STREAMS_MODULE, components.STREAMS_ARTIFACT)
     command = components.java("1g", classpath, BENCHMARKS[which],
                               "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,
                               "--registry", settings.registry_url, "--tools-classpath", ":".join(tools),
-                              "--app-classpath", ":".join(components.module_classpath("connect-smt-window")),
+                              "--app-classpath", ":".join(app_classpath),
                               "--app-java-options",
                               " ".join((f"-Xmx{components.STREAMS_HEAP}", *components.STREAMS_TUNING)),
                               *(["--events", str(events)] if events else []),

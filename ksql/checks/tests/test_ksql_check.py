@@ -5,6 +5,7 @@ it must report: the file, the line and the reason.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,8 +16,8 @@ import stage_facts
 REPO = Path(__file__).resolve().parents[3]
 MIGRATIONS = Path("ksql/migrations")
 SOURCES = [
-    stage_facts.SIMULATOR / "journey" / "EventSchemas.java",
-    stage_facts.SIMULATOR / "journey" / "EventType.java",
+    stage_facts.EVENT_TYPE,
+    *(p.relative_to(REPO) for p in sorted((REPO / stage_facts.EVENT_SCHEMAS).glob("*.avsc"))),
     stage_facts.WINDOW / "SegmentationConfig.java",
     stage_facts.WINDOW / "AggregateSchemas.java",
     stage_facts.WINDOW / "UserSegmentSchemas.java",
@@ -26,8 +27,8 @@ SOURCES = [
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A copy of what the checker reads: the migrations, the Java sources, the properties and every .avsc."""
-    for relative in [*SOURCES, *(p.relative_to(REPO) for p in stage_facts.avsc_files(REPO))]:
+    """A copy of what the checker reads: the migrations, the Java sources, the properties and the event schemas."""
+    for relative in SOURCES:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / relative, tmp_path / relative)
     shutil.copytree(REPO / MIGRATIONS, tmp_path / MIGRATIONS)
@@ -59,6 +60,7 @@ EVENTS = "V000001__event_streams.sql"
 SEGMENTED = "V000003__segmented_events.sql"
 REGISTRATIONS = "V000004__segment_registrations.sql"
 REVENUE = "V000008__segment_revenue.sql"
+CHECK_OUT = stage_facts.EVENT_SCHEMAS / "CheckOut.avsc"
 WINDOW = "WINDOW HOPPING (SIZE 1 HOUR, ADVANCE BY 15 MINUTES, GRACE PERIOD 15 MINUTES)"
 
 
@@ -69,10 +71,16 @@ def test_the_committed_migrations_agree_with_the_stage(repo: Path) -> None:
 
 def test_the_facts_come_from_the_sources() -> None:
     facts = stage_facts.load(REPO)
-    assert set(facts.events) == {"user_registration", "sign_in", "sign_out", "item_view", "add_to_cart", "check_out"}
-    assert facts.events["check_out"].writer["total_cents"] == stage_facts.FieldType("long")
-    assert facts.events["sign_in"].writer["event_time"] == stage_facts.FieldType("timestamp-millis")
-    assert facts.events["check_out"].reader is not None
+    assert {topic: event.record for topic, event in facts.events.items()} == {
+        "user_registration": "UserRegistration", "sign_in": "SignIn", "sign_out": "SignOut",
+        "item_view": "ItemView", "add_to_cart": "AddToCart", "check_out": "CheckOut"}
+    check_out = facts.events["check_out"]
+    assert check_out.schema_path == stage_facts.EVENT_SCHEMAS / "CheckOut.avsc"
+    assert list(check_out.fields) == ["event_id", "user_id", "event_time", "schema_version", "session_id", "cart_id",
+                                      "payment_method", "item_count", "total_cents"]
+    assert check_out.fields["total_cents"] == stage_facts.FieldType("long")
+    assert check_out.fields["item_count"] == stage_facts.FieldType("int")
+    assert facts.events["sign_in"].fields["event_time"] == stage_facts.FieldType("timestamp-millis")
     assert facts.window_ms["SIZE"][0] == (3_600_000, "SegmentationConfig.WINDOW_SIZE_DEFAULT")
     assert facts.window_ms["ADVANCE BY"][0][0] == 900_000
     assert list(facts.outputs["segment_sessions"]) == [
@@ -94,7 +102,7 @@ def test_a_misspelled_column_in_a_where_clause(repo: Path) -> None:
 def test_a_misspelled_column_of_an_event_stream(repo: Path) -> None:
     line = break_file(repo, MIGRATIONS / EVENTS, "`total_cents` BIGINT", "`total_cent` BIGINT")
     assert_reported(repo, EVENTS, line, "column total_cent of CHECK_OUT_EVENTS is not a field of CheckOut",
-                    "writer schema")
+                    f"in {CHECK_OUT}")
 
 
 def test_an_unquoted_column_is_upper_cased(repo: Path) -> None:
@@ -183,45 +191,68 @@ def test_a_windowed_table_writing_no_stage_topic(repo: Path) -> None:
     assert_reported(repo, REVENUE, line, "writes topic 'revenue'", "ksql_<topic>")
 
 
-def test_a_field_the_reader_schema_lacks(repo: Path) -> None:
-    avsc = next(p for p in stage_facts.avsc_files(repo) if p.name == "CheckOut.avsc")
-    break_file(repo, avsc.relative_to(repo), '"name": "total_cents"', '"name": "amount_cents"')
+def test_a_field_the_event_schema_lacks(repo: Path) -> None:
+    break_file(repo, CHECK_OUT, '"name": "total_cents"', '"name": "amount_cents"')
     text = (repo / MIGRATIONS / EVENTS).read_text()
     line = text[:text.index("`total_cents` BIGINT")].count("\n") + 1
-    assert_reported(repo, EVENTS, line, "total_cents of CHECK_OUT_EVENTS is not a field of CheckOut",
-                    f"reader schema {avsc.relative_to(repo)}")
+    assert_reported(repo, EVENTS, line, "total_cents of CHECK_OUT_EVENTS is not a field of CheckOut", f"in {CHECK_OUT}")
+    # One schema, so one report: the writer and the reader are the same file
+    assert len([p for p in problems(repo) if "total_cents of CHECK_OUT_EVENTS" in p]) == 1
 
 
-def test_a_field_the_writer_schema_lacks(repo: Path) -> None:
-    break_file(repo, stage_facts.SIMULATOR / "journey" / "EventSchemas.java",
-               '.field("total_cents", cents(', '.field("amount_cents", cents(')
+def test_a_field_whose_type_changed_in_the_event_schema(repo: Path) -> None:
+    break_file(repo, CHECK_OUT, '{"name": "total_cents", "type": "long"', '{"name": "total_cents", "type": "int"')
     text = (repo / MIGRATIONS / EVENTS).read_text()
     line = text[:text.index("`total_cents` BIGINT")].count("\n") + 1
-    assert_reported(repo, EVENTS, line, "total_cents of CHECK_OUT_EVENTS", "simulator's writer schema")
+    assert_reported(repo, EVENTS, line, f"CheckOut.total_cents in {CHECK_OUT} is int: declare it INT")
 
 
-def test_reader_schemas_are_found_wherever_a_module_keeps_them(repo: Path) -> None:
-    moved = repo / "segmentation-events" / "src" / "main" / "resources" / "dev" / "segmentation" / "events"
-    moved.mkdir(parents=True)
-    for avsc in stage_facts.avsc_files(repo):
-        shutil.move(avsc, moved / avsc.name)
-    assert problems(repo) == []
-    assert stage_facts.load(repo).events["sign_in"].reader_path == moved.relative_to(repo) / "SignIn.avsc"
+def test_a_topic_renamed_in_the_event_type_enum(repo: Path) -> None:
+    break_file(repo, stage_facts.EVENT_TYPE, 'SIGN_IN("sign_in",', 'SIGN_IN("sign_ins",')
+    text = (repo / MIGRATIONS / EVENTS).read_text()
+    line = text[:text.index("KAFKA_TOPIC='sign_in'")].count("\n") + 1
+    assert_reported(repo, EVENTS, line, "reads topic 'sign_in', which is not one of the simulator's topics",
+                    "sign_ins")
 
 
-def test_without_reader_schemas_every_stream_is_reported(repo: Path) -> None:
-    for avsc in stage_facts.avsc_files(repo):
-        avsc.unlink()
-    found = problems(repo)
-    assert len([p for p in found if "no reader schema dev.segmentation.events." in p]) == 6
+def facts_error(repo: Path) -> str:
+    with pytest.raises(stage_facts.FactsError) as raised:
+        stage_facts.load(repo)
+    assert [str(p) for p in ksql_check.check(repo)] == [f".:0: cannot read what the Streams stage defines: "
+                                                        f"{raised.value}"]
+    return str(raised.value)
 
 
-def test_build_output_is_not_a_reader_schema(repo: Path) -> None:
-    avsc = next(p for p in stage_facts.avsc_files(repo) if p.name == "SignIn.avsc")
-    target = repo / "connect-smt-window" / "target" / "classes" / "SignIn.avsc"
-    target.parent.mkdir(parents=True)
-    shutil.move(avsc, target)
-    assert any("no reader schema dev.segmentation.events.SignIn" in p for p in problems(repo))
+def test_a_missing_event_schema_names_the_file(repo: Path) -> None:
+    (repo / stage_facts.EVENT_SCHEMAS / "SignIn.avsc").unlink()
+    assert facts_error(repo).startswith(f"cannot read {stage_facts.EVENT_SCHEMAS / 'SignIn.avsc'}: ")
+
+
+def test_an_event_type_without_its_schema_file(repo: Path) -> None:
+    break_file(repo, stage_facts.EVENT_TYPE, '    CHECK_OUT("check_out", "CheckOut", "Check-out");',
+               '    CHECK_OUT("check_out", "CheckOut", "Check-out"),\n'
+               '    WISHLIST_ADD("wishlist_add", "WishlistAdd", "Wishlist");')
+    assert facts_error(repo).startswith(f"cannot read {stage_facts.EVENT_SCHEMAS / 'WishlistAdd.avsc'}: ")
+
+
+def test_an_event_schema_of_another_record(repo: Path) -> None:
+    break_file(repo, CHECK_OUT, '"name": "CheckOut"', '"name": "Checkout"')
+    assert facts_error(repo) == (f"{CHECK_OUT} declares the record dev.segmentation.events.Checkout, but "
+                                 f"EventType.java names the file for dev.segmentation.events.CheckOut")
+
+
+def test_an_event_schema_that_is_not_json(repo: Path) -> None:
+    (repo / CHECK_OUT).write_text('{"type": "record",')
+    assert facts_error(repo).startswith(f"{CHECK_OUT} is not JSON: ")
+
+
+def test_an_event_type_enum_of_another_shape(repo: Path) -> None:
+    enum = repo / stage_facts.EVENT_TYPE
+    text, replaced = re.subn(r', "\w+", "[^"]+"\)', ")", enum.read_text())  # back to NAME("topic")
+    assert replaced == 6
+    enum.write_text(text)
+    assert facts_error(repo) == (f"{stage_facts.EVENT_TYPE} lists no event type as "
+                                 f'NAME("default_topic", "RecordName", ...)')
 
 
 def test_a_metric_without_its_table(repo: Path) -> None:

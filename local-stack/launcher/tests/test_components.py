@@ -107,4 +107,4 @@ def test_a_connect_worker_that_does_not_answer_means_start_the_stack() -> None:
 
 def test_a_module_not_built_says_how_to_build_it() -> None:
     with pytest.raises(StackError, match=r"no-such-module is not built: run `mvn -B -DskipTests package`"):
-        components.module_classpath("no-such-module")
+        components.module_classpath("no-such-module", "no-such-module")

@@ -15,6 +15,7 @@ import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.segmentation.events.BundleVersion;
 import dev.segmentation.simulator.journey.SimulationState;
 
 /**
@@ -34,7 +35,7 @@ public class UserEventSourceConnector extends SourceConnector {
 
     @Override
     public String version() {
-        return Version.get();
+        return BundleVersion.get();
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.segmentation.events.BundleVersion;
 import dev.segmentation.simulator.journey.EventSchemas;
 import dev.segmentation.events.EventType;
 import dev.segmentation.simulator.journey.JourneySimulator;
@@ -71,7 +72,7 @@ public class UserEventSourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return Version.get();
+        return BundleVersion.get();
     }
 
     @Override

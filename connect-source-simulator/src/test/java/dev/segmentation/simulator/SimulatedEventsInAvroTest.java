@@ -19,8 +19,8 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
-import dev.segmentation.simulator.avro.DirectAvroConverter;
-import dev.segmentation.simulator.avro.FakeRegistry;
+import dev.segmentation.avro.DirectAvroConverter;
+import dev.segmentation.avro.FakeRegistry;
 
 /**
  * Every record a simulation produces, late, duplicated and malformed ones included, goes through the

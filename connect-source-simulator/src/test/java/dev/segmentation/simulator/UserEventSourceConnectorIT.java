@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.segmentation.registry.SchemaRegistryServer;
-import dev.segmentation.simulator.avro.DirectAvroConverter;
+import dev.segmentation.avro.DirectAvroConverter;
 import dev.segmentation.events.EventType;
 import dev.segmentation.simulator.journey.JourneySimulator;
 import dev.segmentation.simulator.journey.PlannedEvent;
@@ -86,7 +86,7 @@ class UserEventSourceConnectorIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev.segmentation.simulator.avro.DirectAvroConverter",
+    @ValueSource(strings = {"dev.segmentation.avro.DirectAvroConverter",
         "io.confluent.connect.avro.AvroConverter"})
     void boundedBackfillWritesExactlyTheModelsEventsInAvroOnAllSixTopics(String valueConverter) throws Exception {
         String bounded = "bounded-" + valueConverter.substring(valueConverter.lastIndexOf('.') + 1);

@@ -285,7 +285,7 @@ class SegmentationBackfillIT {
         config.put("duplicate.fraction", "0.01");
         config.put("malformed.fraction", "0.005");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "dev.segmentation.simulator.avro.DirectAvroConverter");
+        config.put("value.converter", "dev.segmentation.avro.DirectAvroConverter");
         config.put("value.converter.schema.registry.url", "${env:SCHEMA_REGISTRY_URL}");
         config.put("topic.creation.default.partitions", Integer.toString(TASKS));
         config.put("topic.creation.default.replication.factor", "-1");

@@ -203,7 +203,9 @@ class PluginArchiveIT {
         List<String> jars = archive.libJars().stream().map(jar -> jar.getFileName().toString()).toList();
         String version = BuildProperties.componentVersion();
         assertThat(jars).contains("connect-source-simulator-" + version + ".jar",
-                "connect-smt-window-" + version + ".jar");
+                "connect-smt-window-transforms-" + version + ".jar", "segmentation-events-" + version + ".jar");
+        assertThat(jars).as("the Streams application runs on its own, not on the worker")
+                .noneMatch(jar -> jar.startsWith("connect-smt-window-streams"));
         assertThat(ComponentArchive.regularFiles(archive.lib())).as("only jars in lib/")
                 .hasSameSizeAs(archive.libJars());
         for (String jar : jars) {

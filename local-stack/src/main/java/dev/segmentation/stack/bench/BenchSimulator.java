@@ -10,7 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.segmentation.simulator.UserEventSourceConnectorConfig;
-import dev.segmentation.simulator.avro.DirectAvroConverter;
+import dev.segmentation.avro.DirectAvroConverter;
 import dev.segmentation.events.EventType;
 
 /** Runs the simulator connector on the local stack for a benchmark, as a bounded backfill. */
