@@ -8,6 +8,8 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills the struct of a simulated event without Connect's check of every value.
@@ -17,10 +19,12 @@ import org.apache.kafka.connect.errors.DataException;
  * The simulator's values have their fields' types by construction, and {@code JourneyInvariantsTest} validates
  * every kind of event, so the check finds nothing here. This class writes into the struct's value array instead.
  * Should a Kafka version lay {@code Struct} out differently, it falls back to {@code put}, which is slower and
- * otherwise the same.
+ * otherwise the same, and says so once in the worker's log; {@code EventValuesTest} fails on such a version, so the
+ * upgrade is noticed here first.
  */
 final class EventValues {
 
+    private static final Logger log = LoggerFactory.getLogger(EventValues.class);
     private static final VarHandle STRUCT_VALUES = structValues();
 
     private final Struct struct;
@@ -71,6 +75,8 @@ final class EventValues {
             return MethodHandles.privateLookupIn(Struct.class, MethodHandles.lookup())
                     .findVarHandle(Struct.class, "values", Object[].class);
         } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("This Kafka version's Struct has no values array to write into ({}); the simulator fills its "
+                    + "events through Struct.put, which is correct and slower", e.toString());
             return null;
         }
     }
