@@ -2,6 +2,7 @@ package dev.segmentation.events.registry;
 
 import java.net.URI;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -44,9 +45,9 @@ public final class RegistryConfig {
         int order = firstOrder;
         def.define(URL_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new HttpUrls(), Importance.HIGH, URL_DOC,
                         group, order++, Width.LONG, "Registry URLs")
-                .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, new UserInfo(), Importance.MEDIUM,
+                .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, Credentials.USER_INFO, Importance.MEDIUM,
                         BASIC_AUTH_USER_INFO_DOC, group, order++, Width.MEDIUM, "Registry basic-auth credentials")
-                .define(BEARER_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, new Token(), Importance.MEDIUM,
+                .define(BEARER_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Credentials.TOKEN, Importance.MEDIUM,
                         BEARER_AUTH_TOKEN_DOC, group, order++, Width.MEDIUM, "Registry bearer token");
         return order;
     }
@@ -99,39 +100,28 @@ public final class RegistryConfig {
         }
     }
 
-    /** Empty, or {@code user:password}; the message never repeats the value, which is a secret. */
-    static final class UserInfo implements ConfigDef.Validator {
+    /** Credentials of a given shape, or empty; the message never repeats the value, which is a secret. */
+    private record Credentials(String description, Predicate<String> wellFormed, String fix)
+            implements ConfigDef.Validator {
+
+        static final Credentials USER_INFO = new Credentials("user:password, or empty",
+                text -> text.indexOf(':') > 0 && text.chars().noneMatch(Character::isWhitespace),
+                "must be user:password (on Confluent Cloud, API key:secret), without spaces, or empty for none");
+        static final Credentials TOKEN = new Credentials("a token without spaces, or empty",
+                text -> text.chars().noneMatch(Character::isWhitespace),
+                "must be the bare token, without 'Bearer ' or spaces, or empty for none");
 
         @Override
         public void ensureValid(String name, Object value) {
             String text = value == null ? "" : ((Password) value).value();
-            if (!text.isEmpty() && (text.indexOf(':') < 1 || text.chars().anyMatch(Character::isWhitespace))) {
-                throw new ConfigException(name + " must be user:password (on Confluent Cloud, API key:secret), "
-                        + "without spaces, or empty for none");
+            if (!text.isEmpty() && !wellFormed.test(text)) {
+                throw new ConfigException(name + " " + fix);
             }
         }
 
         @Override
         public String toString() {
-            return "user:password, or empty";
-        }
-    }
-
-    /** Empty, or a token without white space. */
-    static final class Token implements ConfigDef.Validator {
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            String text = value == null ? "" : ((Password) value).value();
-            if (text.chars().anyMatch(Character::isWhitespace)) {
-                throw new ConfigException(name + " must be the bare token, without 'Bearer ' or spaces, or empty "
-                        + "for none");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "a token without spaces, or empty";
+            return description;
         }
     }
 }
