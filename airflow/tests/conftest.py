@@ -94,10 +94,9 @@ def pipeline(home: Path, *command: str, extra_env: dict[str, str] | None = None)
 def stack() -> Iterator[Stack]:
     reuse = os.environ.get("AIRFLOW_TESTS_STACK_HOME")  # a running stack, to work on the tests quickly
     home = Path(reuse) if reuse else Path(tempfile.mkdtemp(prefix="airflow-stack-"))
-    # As SegmentationBackfillIT does: the Streams stage starts once the first backfill has sent everything
-    # (test_dags_stack starts it), and then reads it as a backlog. Started first and idle, it lets one input
-    # partition run ahead of the others and drops records of the first windows as expired.
-    started = pipeline(home, "up", extra_env={"PIPELINE_WITHOUT_STREAMS": "1"})
+    # In the README's order, as SegmentationBackfillIT does: the whole stack, Streams stage included, is up and idle
+    # before the first backfill sends anything.
+    started = pipeline(home, "up")
     try:
         assert started.returncode == 0, f"./pipeline up failed:\n{started.stdout}{started.stderr}"
         running = Stack(home, json.loads((home / "ports.json").read_text()))

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import csv
 import importlib
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import Stack, pipeline
+from conftest import Stack
 
 BACKFILL = {"start": "2026-04-01T00:00:00Z", "end": "2026-04-01T03:00:00Z", "connector": "backfill-test"}
 RAW_TABLES = ("raw_user_registration", "raw_sign_in", "raw_sign_out", "raw_item_view", "raw_add_to_cart",
@@ -50,31 +48,9 @@ def warehouse_snapshot(stack: Stack) -> dict[str, Any]:
     return snapshot
 
 
-def start_streams_once_sent(stack: Stack, connector: str, started: list[str]) -> None:
-    """Starts the Streams stage (`./pipeline up` starts what is not running) once the backfill has sent its
-    watermarks, as SegmentationBackfillIT does; the DAG run meanwhile waits for its windows."""
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        try:
-            offsets = stack.connect("GET", f"/connectors/{connector}/offsets")["offsets"]
-        except AssertionError:
-            offsets = []  # not created yet
-        if offsets and all(entry["offset"].get("watermark.sent") is True for entry in offsets):
-            result = pipeline(stack.home, "up")
-            started.append(result.stdout + result.stderr if result.returncode else "started")
-            return
-        time.sleep(1)
-    started.append("the backfill never sent its watermarks")
-
-
 @pytest.fixture(scope="module")
 def first_backfill(stack: Stack, airflow_db: Path) -> dict[str, Any]:
-    started: list[str] = []
-    streams = threading.Thread(target=start_streams_once_sent, args=(stack, BACKFILL["connector"], started))
-    streams.start()
     run = dag("backfill_events").test(run_conf=BACKFILL)
-    streams.join(timeout=60)
-    assert started == ["started"], started
     states = task_states(run)
     assert str(run.state) == "success", states
     return {"run": run, "sent": xcom(run, "wait_finished")["events_sent"], "rows": warehouse_snapshot(stack)}
