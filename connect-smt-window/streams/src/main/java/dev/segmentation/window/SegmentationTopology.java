@@ -33,12 +33,12 @@ import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.SchemaRegistry;
 import dev.segmentation.window.users.UserActivity;
 import dev.segmentation.window.users.UserSegmentUpdate;
-import dev.segmentation.window.windows.Contribution;
-import dev.segmentation.window.windows.ContributionSerde;
-import dev.segmentation.window.windows.LateCount;
-import dev.segmentation.window.windows.WatermarkMulticast;
-import dev.segmentation.window.windows.WindowMetrics;
-import dev.segmentation.window.windows.WindowStage;
+import dev.segmentation.window.metrics.Contribution;
+import dev.segmentation.window.metrics.ContributionSerde;
+import dev.segmentation.window.metrics.LateCount;
+import dev.segmentation.window.metrics.WatermarkMulticast;
+import dev.segmentation.window.metrics.WindowMetrics;
+import dev.segmentation.window.metrics.WindowStage;
 
 /**
  * Wires the stages into one topology of two sub-topologies:

@@ -25,8 +25,8 @@ import org.apache.kafka.streams.test.TestRecord;
 import dev.segmentation.window.TestEvents.Event;
 import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.InMemorySchemaRegistry;
-import dev.segmentation.window.windows.Contribution;
-import dev.segmentation.window.windows.ContributionSerde;
+import dev.segmentation.window.metrics.Contribution;
+import dev.segmentation.window.metrics.ContributionSerde;
 
 /**
  * The application's own topology in a {@link TopologyTestDriver}, with raw input topics (so tests can send bytes

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.segmentation.window.ExpectedMetrics.WindowKey;
 import dev.segmentation.window.TestEvents.Event;
-import dev.segmentation.window.windows.Contribution;
+import dev.segmentation.window.metrics.Contribution;
 
 /**
  * Sessions, worked out by hand: signed out, abandoned (closed by the 30-minute default timeout after their last

@@ -28,7 +28,7 @@ import dev.segmentation.window.ingest.Ingested;
 import dev.segmentation.window.ingest.Rejected;
 import dev.segmentation.window.ingest.UserEvent;
 import dev.segmentation.window.ingest.Watermark;
-import dev.segmentation.window.windows.Contribution;
+import dev.segmentation.window.metrics.Contribution;
 
 /**
  * The per-user stage. Input topics are co-partitioned by user id, so a user's events of every type meet in one

@@ -10,7 +10,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import dev.segmentation.window.codec.CompactReader;
 import dev.segmentation.window.codec.CompactWriter;
-import dev.segmentation.window.windows.Contribution;
+import dev.segmentation.window.metrics.Contribution;
 
 /**
  * Everything the application keeps about one user, in one store entry so that an event costs one read and one

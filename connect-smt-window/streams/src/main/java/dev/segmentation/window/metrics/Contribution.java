@@ -1,4 +1,4 @@
-package dev.segmentation.window.windows;
+package dev.segmentation.window.metrics;
 
 /**
  * What one event (or one ended session, or a watermark) adds to the windows of its segment. It travels from the

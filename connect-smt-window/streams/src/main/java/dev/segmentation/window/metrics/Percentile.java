@@ -1,4 +1,4 @@
-package dev.segmentation.window.windows;
+package dev.segmentation.window.metrics;
 
 import java.util.Arrays;
 

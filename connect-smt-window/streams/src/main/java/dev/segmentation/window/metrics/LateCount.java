@@ -1,4 +1,4 @@
-package dev.segmentation.window.windows;
+package dev.segmentation.window.metrics;
 
 /**
  * The running count of what reached a window of a segment after it had closed.

@@ -1,4 +1,4 @@
-package dev.segmentation.window.windows;
+package dev.segmentation.window.metrics;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;

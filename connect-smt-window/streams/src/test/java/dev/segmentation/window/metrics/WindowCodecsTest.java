@@ -1,4 +1,4 @@
-package dev.segmentation.window.windows;
+package dev.segmentation.window.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
