@@ -125,6 +125,18 @@ class SegmentationConfigTest {
     }
 
     @Test
+    void theRegistryTakesSeveralUrlsAndOneKindOfCredentials() {
+        SegmentationConfig config = new SegmentationConfig(Map.of(SegmentationConfig.REGISTRY_URL_CONFIG,
+                "https://a.example:443,https://b.example:443", "basic.auth.user.info", "key:secret"));
+        assertThat(config.registrySettings().urls()).containsExactly("https://a.example:443", "https://b.example:443");
+        assertThat(config.registrySettings().basicAuthUserInfo()).isEqualTo("key:secret");
+
+        assertThatThrownBy(() -> new SegmentationConfig(Map.of(SegmentationConfig.REGISTRY_URL_CONFIG, "http://r",
+                "basic.auth.user.info", "key:secret", "bearer.auth.token", "token")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bearer.auth.token");
+    }
+
+    @Test
     void eachInputTopicNamesItsEventType() {
         SegmentationConfig config = new SegmentationConfig(Map.of(SegmentationConfig.REGISTRY_URL_CONFIG, "http://r",
                 "segmentation.topic.item.view", "views"));
