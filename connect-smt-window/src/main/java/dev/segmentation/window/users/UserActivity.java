@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.segmentation.window.Segment;
+import dev.segmentation.window.ShortLivedEntries;
 import dev.segmentation.window.WindowSpec;
 import dev.segmentation.window.ingest.DeadLetterHeaders;
 import dev.segmentation.window.ingest.EventType;
@@ -123,7 +124,8 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingDisabled(),
                 // In memory: it holds the grace period's events and is read back only at start-up, from its
-                // changelog. Cached, so an event that comes and goes within one commit reaches the changelog once.
+                // changelog. Cached, so that an event that comes and goes within one commit never reaches the
+                // changelog (see ShortLivedEntries).
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ORDER_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.Bytes(),
@@ -148,7 +150,9 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         this.timers = new UserTimers(context.getStateStore(TIMER_STORE));
         // Input topics are co-partitioned, so the task's partition names the upstream partition.
         this.origin = context.taskId().partition();
-        this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs, context.getStateStore(ORDER_STORE),
+        KeyValueStore<Bytes, byte[]> waiting = context.getStateStore(ORDER_STORE);
+        ShortLivedEntries.keepOutOfChangelog(waiting);
+        this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs, waiting,
                 context.getStateStore(CLOCK_STORE));
         this.watermarkSent = EventOrder.NONE;
         this.lastTick = Long.MIN_VALUE;
