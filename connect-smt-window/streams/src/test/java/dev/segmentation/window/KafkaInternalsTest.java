@@ -19,6 +19,11 @@ import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +50,52 @@ class KafkaInternalsTest {
         assertThat(record.timestamp()).isEqualTo(1_000L);
         assertThat(record.headers().toArray()).isEmpty();
         assertThat(record.withValue(43L).key()).isEqualTo("segment");
+    }
+
+    @Test
+    void withTheFlushListenerAnEntryThatComesAndGoesWithinACommitNeverReachesTheChangelog() {
+        assertThat(changelogAfterOneRecord(true)).as("the flush listener is taken and honoured")
+                .containsExactly(KeyValue.pair("kept", "1"));
+        // Without it, the cache writes the deleted entry as a tombstone.
+        assertThat(changelogAfterOneRecord(false)).contains(KeyValue.pair("kept", "1"), KeyValue.pair("gone", null));
+    }
+
+    /**
+     * What a cached, logged store's changelog holds after one record whose processing puts and deletes one key and
+     * puts another.
+     */
+    private static List<KeyValue<String, String>> changelogAfterOneRecord(boolean withListener) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("waiting"), Serdes.String(),
+                Serdes.String()).withCachingEnabled());
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.String()))
+                .process(() -> new Processor<String, String, Void, Void>() {
+                    private KeyValueStore<String, String> store;
+
+                    @Override
+                    public void init(ProcessorContext<Void, Void> context) {
+                        store = context.getStateStore("waiting");
+                        if (withListener) {
+                            assertThat(KafkaInternals.keepShortLivedEntriesOutOfChangelog(store)).isTrue();
+                        }
+                    }
+
+                    @Override
+                    public void process(Record<String, String> record) {
+                        store.put("gone", "0");
+                        store.delete("gone");
+                        store.put("kept", "1");
+                    }
+                }, "waiting");
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kafka-internals-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props, T0)) {
+            driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer())
+                    .pipeInput("k", "v", T0);
+            return driver.createOutputTopic("kafka-internals-test-waiting-changelog", Serdes.String().deserializer(),
+                    Serdes.String().deserializer()).readKeyValuesToList();
+        }
     }
 
     /** Counts per one-minute window, emitted on close, after records at 0, 61 and 122 s. */

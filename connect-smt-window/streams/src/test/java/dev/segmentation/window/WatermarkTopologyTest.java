@@ -81,6 +81,27 @@ class WatermarkTopologyTest {
     }
 
     @Test
+    void aDuplicateCountsNowhereWhetherItsFirstCopyCameOnTimeOrLate() {
+        harness.send(Event.registration("e1", "u1", T0 + MINUTE, 30, "de", "web.de"));
+        // e1 is applied before its duplicate arrives, late.
+        harness.sendWatermarks(T0 + 30 * MINUTE);
+        harness.send(Event.registration("e2", "u2", T0 + 74 * MINUTE, 40, "fr", "gmail.com"));
+        harness.send(Event.registration("e1", "u1", T0 + MINUTE, 30, "de", "web.de"));
+        // e3 is late, and so is its duplicate.
+        harness.send(Event.registration("e3", "u3", T0 + 59 * MINUTE, 30, "de", "web.de"));
+        harness.send(Event.registration("e3", "u3", T0 + 59 * MINUTE, 30, "de", "web.de"));
+        harness.sendWatermarks(T0 + 5 * HOUR);
+
+        assertThat(registrations().get(WindowKey.of(SEGMENT, T0))).as("8:00 window: u1 once").isEqualTo(1L);
+        Map<WindowKey, Long> expectedLate = new java.util.HashMap<>();
+        for (long start = T0; start <= T0 + 45 * MINUTE; start += 15 * MINUTE) {
+            expectedLate.put(WindowKey.of(SEGMENT, start), 1L);
+            expectedLate.put(WindowKey.of(ExpectedMetrics.ALL, start), 1L);
+        }
+        assertThat(lateEvents()).as("e3 once, the duplicate of e1 nowhere").isEqualTo(expectedLate);
+    }
+
+    @Test
     void anEventOneMillisecondWithinGraceTakesItsPlace() {
         harness.send(Event.registration("e1", "u1", T0 + MINUTE, 30, "de", "web.de"));
         harness.send(Event.registration("e2", "u2", T0 + 74 * MINUTE - 1, 40, "fr", "gmail.com"));

@@ -71,8 +71,10 @@ public final class WindowStage {
                 // deleted again, and in RocksDB that took about a tenth of the stream thread. The store is
                 // read only at start-up, when it is restored from its changelog in full, so the changelog is kept
                 // short: small segments that compaction can clean, and deletions it may drop after ten minutes.
-                // Not cached: the cache saved no writes (a deletion still reaches the changelog) and filled with
-                // waiting contributions at start-up, pushing the per-user state out.
+                // Not cached: the cache filled with waiting contributions, pushing the per-user state out. Even
+                // with KafkaInternals' flush listener, which keeps what leaves within a commit out of the changelog, a
+                // 1,000,000-event run logged 42 -> 28 MiB here but 79 -> 93 MiB of waiting events and 42 -> 50 MiB
+                // of user state, and the stream thread took more CPU per event.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OriginAlignment.WAITING_STORE),
                         Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled()
                         .withLoggingEnabled(WAITING_CHANGELOG_CONFIG),

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import dev.segmentation.window.KafkaInternals;
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.WindowSpec;
 import dev.segmentation.window.ingest.DeadLetterHeaders;
@@ -36,12 +37,12 @@ import dev.segmentation.window.metrics.Contribution;
  * they were already counted in, their activity and check-outs.
  *
  * <p>Each event is first checked on arrival: one more than the deduplication horizon behind its topic partition
- * goes to the dead-letter topic, as a {@link Rejected} record; a duplicate (an event id the user already had) is
- * dropped; a registration that is not late sets the user's segment at once, from its event time on. Then every
- * event waits in {@link EventOrder} until the partition's clock minus grace has passed it, and is applied earliest
- * first, so the per-user logic sees each user's journey in event-time order whatever order it arrived in. A late
- * one ({@link EventOrder}) counts only in the late events of its windows, once its user's segment at its time is
- * certain. Out of each applied
+ * goes to the dead-letter topic, as a {@link Rejected} record; a registration that is not late sets the user's
+ * segment at once, from its event time on. Then every event waits in {@link EventOrder} until the partition's clock
+ * minus grace has passed it, and is applied earliest first, so the per-user logic sees each user's journey in
+ * event-time order whatever order it arrived in; a duplicate (an event id the user already had) is dropped then. A
+ * late one ({@link EventOrder}) counts only in the late events of its windows, once its user's segment at its time
+ * is certain. Out of each applied
  * event that adds to a window comes a {@link Contribution}, sent twice, keyed by the user's segment and by
  * {@link Segment#ALL}; out of sessions that end, another; and, when a user's segments change, a
  * {@link UserSegmentUpdate}. Events before a user's registration (or of users whose registration never came in
@@ -123,7 +124,8 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingDisabled(),
                 // In memory: it holds the grace period's events and is read back only at start-up, from its
-                // changelog. Cached, so an event that comes and goes within one commit reaches the changelog once.
+                // changelog. Cached, so that an event that comes and goes within one commit never reaches the
+                // changelog (see KafkaInternals).
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ORDER_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.Bytes(),
@@ -148,7 +150,9 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         this.timers = new UserTimers(context.getStateStore(TIMER_STORE));
         // Input topics are co-partitioned, so the task's partition names the upstream partition.
         this.origin = context.taskId().partition();
-        this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs, context.getStateStore(ORDER_STORE),
+        KeyValueStore<Bytes, byte[]> waiting = context.getStateStore(ORDER_STORE);
+        KafkaInternals.keepShortLivedEntriesOutOfChangelog(waiting);
+        this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs, waiting,
                 context.getStateStore(CLOCK_STORE));
         this.watermarkSent = EventOrder.NONE;
         this.lastTick = Long.MIN_VALUE;
@@ -170,8 +174,10 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     }
 
     /**
-     * Sends an event beyond the deduplication horizon to the dead-letter topic, drops a duplicate, counts a late
-     * event, sets the segment from a registration, and holds the rest.
+     * Sends an event beyond the deduplication horizon to the dead-letter topic, sets the segment from a registration
+     * that is not late, and holds the rest. Duplicates are dropped when released: a duplicate repeats its event's
+     * time and type, so it waits right behind the first copy and is released after it. Until then only a
+     * registration needs the user's state, which saves a read and a write of it per event.
      */
     private void arrive(Record<Bytes, Ingested> record, UserEvent event, String topic, long wallClock) {
         long time = event.timestampMs();
@@ -182,22 +188,32 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         }
         boolean late = order.isLate(topic, time);
         order.heard(topic, time, wallClock);
-        Bytes userKey = event.userKey();
-        UserState user = users.get(userKey);
-        if (user == null) {
-            user = new UserState();
-        }
-        // Ids are forgotten behind the release point minus the horizon, which lies behind every topic's clock
-        // minus the horizon: an event that has not expired finds its duplicate remembered.
-        if (recentEvents.isDuplicate(user, event.eventId(), time, order.released())) {
-            return;
-        }
-        if (!late && event.type() == EventType.USER_REGISTRATION && user.segmentKey == null) {
-            user.segmentKey = event.segment().toBytes();
-            user.registeredAt = time;
+        if (!late && event.type() == EventType.USER_REGISTRATION) {
+            // On arrival, not on release: the first registration to arrive gives the segment, and a duplicate of
+            // it gives the same one.
+            Bytes userKey = event.userKey();
+            UserState user = userOrNew(userKey);
+            if (user.segmentKey == null) {
+                user.segmentKey = event.segment().toBytes();
+                user.registeredAt = time;
+                users.put(userKey, user);
+            }
         }
         order.hold(event, late);
-        users.put(userKey, user);
+    }
+
+    private UserState userOrNew(Bytes userKey) {
+        UserState user = users.get(userKey);
+        return user == null ? new UserState() : user;
+    }
+
+    /**
+     * Whether the released event repeats one the user already had; if not, it is remembered, and the caller writes
+     * the state back. Ids are forgotten behind the release point minus the horizon, which lies behind every topic's
+     * clock minus the horizon: an event that has not expired finds its duplicate remembered.
+     */
+    private boolean isDuplicate(UserState user, UserEvent event) {
+        return recentEvents.isDuplicate(user, event.eventId(), event.timestampMs(), order.released());
     }
 
     private void expire(Record<Bytes, Ingested> record, UserEvent event, long clock) {
@@ -251,15 +267,24 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
      * another event under its user's segment at its time, which every registration not late has set by now.
      */
     private void countLate(UserEvent event) {
+        Bytes userKey = event.userKey();
+        UserState user = userOrNew(userKey);
+        if (isDuplicate(user, event)) {
+            return;
+        }
+        users.put(userKey, user);
         long time = event.timestampMs();
         Bytes segment = event.type() == EventType.USER_REGISTRATION
-                ? Bytes.wrap(event.segment().toBytes()) : segmentAt(users.get(event.userKey()), time);
+                ? Bytes.wrap(event.segment().toBytes()) : segmentAt(user, time);
         contribute(segment, new Contribution(Contribution.Kind.LATE, origin, 0, 0), time);
     }
 
     private void apply(UserEvent event) {
         Bytes userKey = event.userKey();
-        UserState user = users.get(userKey);
+        UserState user = userOrNew(userKey);
+        if (isDuplicate(user, event)) {
+            return;
+        }
         long time = event.timestampMs();
         user.lastActivity = Math.max(user.lastActivity, time);
         Contribution.Kind kind = kindOf(event);
