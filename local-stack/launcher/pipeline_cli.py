@@ -227,6 +227,11 @@ BENCHMARKS = {"simulator": "dev.segmentation.stack.bench.SimulatorBenchmark",
               "streams": "dev.segmentation.stack.bench.StreamsBenchmark"}
 
 
+# What the benchmarks' own JVM needs beside Kafka's tools: their classes and those of the plugins they configure.
+# The application's intake (the floor) runs in the application's JVM, with its classpath.
+BENCH_MODULES = ("local-stack", "connect-source-simulator", "connect-smt-window/transforms", "segmentation-events")
+
+
 def bench(args: argparse.Namespace) -> int:
     """Starts the stack if needed and runs a benchmark against it, baseline and ours in the same run."""
     which, events, rounds, warmup_rounds, tasks = args.which, args.events, args.rounds, args.warmup_rounds, args.tasks
@@ -236,10 +241,7 @@ def bench(args: argparse.Namespace) -> int:
         say(f"Note: connectors {', '.join(busy)} are running too and share the CPU; "
             "`./pipeline down` first for clean figures.")
     tools = components.kafka_classpath()
-    # The simulator's classes give the benchmark the connector's own configuration keys.
-    classpath = [str(REPO / "local-stack" / "target" / "classes"),
-                 str(REPO / "connect-source-simulator" / "target" / "classes"),
-                 str(REPO / "segmentation-events" / "target" / "classes"), *tools]
+    classpath = [str(REPO / module / "target" / "classes") for module in BENCH_MODULES] + tools
     app_classpath = components.module_classpath(components.STREAMS_MODULE, components.STREAMS_ARTIFACT)
     command = components.java("1g", classpath, BENCHMARKS[which],
                               "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,

@@ -9,9 +9,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.segmentation.simulator.UserEventSourceConnectorConfig;
 import dev.segmentation.avro.DirectAvroConverter;
 import dev.segmentation.events.EventType;
+import dev.segmentation.simulator.UserEventSourceConnectorConfig;
 
 /** Runs the simulator connector on the local stack for a benchmark, as a bounded backfill. */
 final class BenchSimulator {

@@ -11,9 +11,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.SegmentationApp;
 import dev.segmentation.window.SegmentationConfig;
-import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.Intake;
 import dev.segmentation.window.serde.HttpSchemaRegistry;
 
