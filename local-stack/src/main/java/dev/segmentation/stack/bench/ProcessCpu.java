@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A process's CPU time, in all and by kind of thread, from {@code /proc} (Linux, 100 ticks per second). The split
+ * A process's CPU time, in all and by kind of thread, and its peak resident memory, from {@code /proc} (Linux, 100 ticks per second). The split
  * tells the application's own work from what its JVM spends compiling and collecting, which on two cores is a
  * large share.
  */
@@ -50,6 +50,16 @@ final class ProcessCpu {
             }
         }
         return seconds;
+    }
+
+    /** The most memory the process has held resident so far ({@code VmHWM}), in bytes. */
+    static long peakResidentBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IOException("No VmHWM in /proc/" + pid + "/status");
     }
 
     /** {@code after - before}, kind by kind. */

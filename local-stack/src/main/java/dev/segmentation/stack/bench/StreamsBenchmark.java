@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,7 +38,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * (its first fetch follows at once) until the offsets it has committed cover every input record and every record
  * of its repartition topic, that is until the transaction holding its last output has committed. Its CPU time over
  * the same span comes from {@code /proc}; the state stores are measured on disk after a clean shutdown, which
- * flushes RocksDB's memtables.
+ * flushes RocksDB's memtables. The report ends with the stage's speed targets, each held or not, among them the time
+ * to results (launch to last output, against the input at the steady rate plus 10 s) and the peak resident memory
+ * to compare between runs of different sizes.
  *
  * <p>A run deletes what it created on the stack when it ends: the application's topics and state directory,
  * and the event topics it filled, unless asked to keep them. Otherwise every run would leave some hundreds of
@@ -123,6 +126,33 @@ public final class StreamsBenchmark {
         System.out.printf("  %-50s %.0f%% of %d cores busy, load average %s -> %s%n", "machine during the app run",
                 app.machineBusy() * 100, Runtime.getRuntime().availableProcessors(), app.loadBefore(),
                 app.loadAfter());
+        System.out.printf("  %-50s %,12.1f s   (steady rate %,.0f events/s after the first fifth)%n",
+                "app time to results (launch to last output)", app.secondsToResults(), app.steadyEventsPerSecond());
+        System.out.printf("  %-50s %,12.1f MiB   (compare a run of --events 5000000: the target is within 20%%)%n",
+                "app peak resident memory", app.peakResidentBytes() / 1048576.0);
+        printTargets(events, floor, app);
+    }
+
+    /** The speed targets of the segmentation stage, each held or not in this run. */
+    private static void printTargets(long events, AppRun floor, AppRun app) {
+        double millions = events / 1e6;
+        double changelogMiB = app.changelogBytes().values().stream().mapToLong(Long::longValue).sum() / 1048576.0;
+        double resultsLimit = events / app.steadyEventsPerSecond() + 10;
+        Map<String, Boolean> targets = new LinkedHashMap<>();
+        targets.put(String.format("app >= 0.5 x floor (%.2f)", app.eventsPerSecond() / floor.eventsPerSecond()),
+                app.eventsPerSecond() >= 0.5 * floor.eventsPerSecond());
+        targets.put(String.format("events per CPU second >= 50,000 (%,.0f)", app.eventsPerCpuSecond()),
+                app.eventsPerCpuSecond() >= 50_000);
+        targets.put(String.format("state <= 12.5 MiB per 1M events (%.1f)", app.stateBytes() / 1048576.0 / millions),
+                app.stateBytes() / 1048576.0 / millions <= 12.5);
+        targets.put(String.format("changelogs <= 108 MiB per 1M events (%.1f)", changelogMiB / millions),
+                changelogMiB / millions <= 108);
+        targets.put(String.format("time to results <= input / steady rate + 10 s (%.1f <= %.1f)",
+                app.secondsToResults(), resultsLimit), app.secondsToResults() <= resultsLimit);
+        long held = targets.values().stream().filter(Boolean::booleanValue).count();
+        System.out.printf("  %-50s %d of %d: %s%n", "targets held", held, targets.size(),
+                String.join("; ", targets.entrySet().stream()
+                        .map(target -> (target.getValue() ? "HOLDS " : "MISSED ") + target.getKey()).toList()));
     }
 
     private static double runConsumerPerfTest(BenchStack stack, String run, long events) throws Exception {
@@ -192,6 +222,7 @@ public final class StreamsBenchmark {
         command.addAll(List.of("-cp", subject.classpath(options.get("app-classpath")), subject.mainClass,
                 file.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long launchNanos = System.nanoTime();
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (!Files.readString(log).contains("-> RUNNING")) {
@@ -206,10 +237,16 @@ public final class StreamsBenchmark {
             // Once every input record is in a committed offset, so is every contribution written to the
             // repartition topic; once those are committed too, the windows' last output is. Offsets are read five
             // times a second: each read costs the broker CPU the application shares, and a run lasts a minute.
+            long inputTotal = inputEnds.values().stream().mapToLong(Long::longValue).sum();
+            long fifthReadNanos = 0;
             while (!covered(stack, appId, inputEnds)) {
                 check(process, deadline, log);
+                if (fifthReadNanos == 0 && 5 * committedSum(stack, appId, inputEnds) >= inputTotal) {
+                    fifthReadNanos = System.nanoTime();
+                }
                 Thread.sleep(200);
             }
+            long inputReadNanos = System.nanoTime();
             long betweenStages = 0;
             if (subject == Subject.APPLICATION) {
                 Map<TopicPartition, Long> repartitionEnds = stableEnds(stack, List.of(appId + REPARTITION),
@@ -222,6 +259,7 @@ public final class StreamsBenchmark {
                 betweenStages = repartitionEnds.values().stream().mapToLong(Long::longValue).sum();
             }
             long endNanos = System.nanoTime();
+            long peakResident = ProcessCpu.peakResidentBytes(process.pid());
             double cpu = ProcessCpu.seconds(process.pid()) - startCpu;
             Map<String, Double> threads = ProcessCpu.difference(ProcessCpu.byKind(process.pid(), appId),
                     startThreads);
@@ -230,9 +268,13 @@ public final class StreamsBenchmark {
             double busy = 1 - (double) (endTicks[1] - startTicks[1]) / (endTicks[0] - startTicks[0]);
             double totalCpu = stop(process);
             double seconds = (endNanos - startNanos) / 1e9;
+            // The steady rate leaves out the first fifth of the input, read while the JVM still compiles.
+            double steadyRate = fifthReadNanos == 0 ? events / seconds
+                    : 0.8 * events / ((inputReadNanos - fifthReadNanos) / 1e9);
             return new AppRun(events / seconds, seconds, cpu, totalCpu, events / cpu, threads, betweenStages,
                     directorySize(stateDir), storeSizes(stateDir), changelogSizes(stack, appId),
-                    outputRows(stack, outputs, appId), busy, loadBefore, loadAfter);
+                    outputRows(stack, outputs, appId), busy, loadBefore, loadAfter, (endNanos - launchNanos) / 1e9,
+                    steadyRate, peakResident);
         } finally {
             process.destroyForcibly();
             process.waitFor();
@@ -281,6 +323,12 @@ public final class StreamsBenchmark {
         stack.endOffsets(topics, partitions, IsolationLevel.READ_COMMITTED)
                 .forEach((partition, end) -> ends.put(partition, Math.max(0, end - 1)));
         return ends;
+    }
+
+    private static long committedSum(BenchStack stack, String group, Map<TopicPartition, Long> ends)
+            throws Exception {
+        Map<TopicPartition, Long> committed = stack.committedOffsets(group);
+        return ends.keySet().stream().mapToLong(partition -> committed.getOrDefault(partition, 0L)).sum();
     }
 
     private static boolean covered(BenchStack stack, String group, Map<TopicPartition, Long> ends) throws Exception {
@@ -436,6 +484,7 @@ public final class StreamsBenchmark {
     private record AppRun(double eventsPerSecond, double seconds, double cpuSeconds, double totalCpuSeconds,
                           double eventsPerCpuSecond, Map<String, Double> cpuByThread, long betweenStages,
                           long stateBytes, Map<String, Long> storeBytes, Map<String, Long> changelogBytes,
-                          Map<String, Long> outputRows, double machineBusy, String loadBefore, String loadAfter) {
+                          Map<String, Long> outputRows, double machineBusy, String loadBefore, String loadAfter,
+                          double secondsToResults, double steadyEventsPerSecond, long peakResidentBytes) {
     }
 }
