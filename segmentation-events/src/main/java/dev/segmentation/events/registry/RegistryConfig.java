@@ -58,13 +58,16 @@ public final class RegistryConfig {
      * @throws ConfigException when both kinds of credentials are given
      */
     public static RegistrySettings settings(AbstractConfig config) {
-        String userInfo = secret(config.getPassword(BASIC_AUTH_USER_INFO_CONFIG));
-        String token = secret(config.getPassword(BEARER_AUTH_TOKEN_CONFIG));
-        if (userInfo != null && token != null) {
+        try {
+            return new RegistrySettings(config.getList(URL_CONFIG),
+                    secret(config.getPassword(BASIC_AUTH_USER_INFO_CONFIG)),
+                    secret(config.getPassword(BEARER_AUTH_TOKEN_CONFIG)));
+        } catch (IllegalArgumentException e) {
+            // RegistrySettings refuses both kinds of credentials at once (the URLs are validated already); here
+            // the message names the keys to mend.
             throw new ConfigException(BEARER_AUTH_TOKEN_CONFIG + " and " + BASIC_AUTH_USER_INFO_CONFIG + " are both "
                     + "set; the registry takes one kind of credentials: clear one of them.");
         }
-        return new RegistrySettings(config.getList(URL_CONFIG), userInfo, token);
     }
 
     private static String secret(Password password) {
