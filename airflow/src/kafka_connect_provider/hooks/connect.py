@@ -122,11 +122,8 @@ class KafkaConnectHook(_ConnectHookBase):
             except requests.Timeout as error:
                 status, text = None, f"timed out after {settings.timeout:.0f} s: {error}"
             if status is not None and status < 300:
-                return json.loads(text) if text.strip() else None
-            if not is_retryable(status) or attempt >= settings.retries:
-                if status is None:
-                    raise KafkaConnectUnavailableError(method, path, None, text)
-                raise error_for_status(method, path, status, rest_message(text))
+                return _body(text)
+            _raise_if_final(method, path, status, text, attempt, settings.retries)
             attempt += 1
             delay = backoff_seconds(attempt, settings.backoff)
             self.log.warning("%s %s answered %s; retry %d of %d in %.1f s", method, path, status or "nothing",
@@ -228,11 +225,8 @@ class AsyncKafkaConnectHook(_ConnectHookBase):
                 except (TimeoutError, aiohttp.ClientError) as error:
                     status, text = None, f"{type(error).__name__}: {error}"
                 if status is not None and status < 300:
-                    return json.loads(text) if text.strip() else None
-                if not is_retryable(status) or attempt >= settings.retries:
-                    if status is None:
-                        raise KafkaConnectUnavailableError(method, path, None, text)
-                    raise error_for_status(method, path, status, rest_message(text))
+                    return _body(text)
+                _raise_if_final(method, path, status, text, attempt, settings.retries)
                 attempt += 1
                 await asyncio.sleep(backoff_seconds(attempt, settings.backoff))
 
@@ -241,6 +235,20 @@ class AsyncKafkaConnectHook(_ConnectHookBase):
 
     async def get_offsets(self, name: str) -> dict[str, Any]:
         return dict(await self.request("GET", connector_path(name, "offsets")))
+
+
+def _body(text: str) -> Any:
+    """The parsed JSON of a successful answer, or None when it has no body."""
+    return json.loads(text) if text.strip() else None
+
+
+def _raise_if_final(method: str, path: str, status: int | None, text: str, attempt: int, retries: int) -> None:
+    """Raises the error of a failed call that is not to be retried: not retryable, or out of retries. Both hooks
+    decide alike; `status` is None when nothing answered."""
+    if not is_retryable(status) or attempt >= retries:
+        if status is None:
+            raise KafkaConnectUnavailableError(method, path, None, text)
+        raise error_for_status(method, path, status, rest_message(text))
 
 
 def _ssl_context(settings: ConnectSettings) -> ssl.SSLContext | bool:
