@@ -2,7 +2,6 @@ package dev.segmentation.window;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.InternalFixedKeyRecordFactory;
@@ -17,22 +16,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The application is not a plugin loaded into someone else's runtime: it ships with the Kafka Streams version
  * the parent pom pins, so every upgrade is made by this project, with these tests. Each is worth keeping: without
- * the emit interval, the last windows of a bounded run close only after a second of wall-clock time; without the
- * fixed-key factory, contributions read back from a store at start-up would need a key-changing processor, and so
- * one more repartition topic; without the flush listener, every waiting event reaches its changelog twice. Only the
- * last can fail at run time without failing the build, and it falls back to plain caching, saying so once.
+ * the fixed-key factory, what the window stage reads back from a store at start-up or sends as a clock tick would
+ * need a key-changing processor, and so one more repartition topic; without the flush listener, every waiting event
+ * and every session duration reaches its changelog twice. Only the last can fail at run time without failing the
+ * build, and it falls back to plain caching, saying so once.
  */
 public final class KafkaInternals {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaInternals.class);
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
-
-    /**
-     * How often, in wall-clock milliseconds, a windowed aggregation that emits on window close looks for closed
-     * windows. Taken from Kafka's own constant, so that a rename fails the build rather than being ignored.
-     */
-    public static final String WINDOWED_EMIT_INTERVAL_CONFIG =
-            StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION;
 
     private KafkaInternals() {
     }

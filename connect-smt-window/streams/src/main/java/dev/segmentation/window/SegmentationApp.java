@@ -66,9 +66,6 @@ public final class SegmentationApp {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-        // Kafka checks for closed windows at most once per second of wall-clock time by default. The last windows
-        // of a bounded run close on the watermark, which may be the very last record: it must be checked.
-        props.put(KafkaInternals.WINDOWED_EMIT_INTERVAL_CONFIG, 0L);
         // Exactly-once commits every 100 ms by default. Each commit ends a transaction and flushes every store's
         // cache, and rows only appear when 15-minute windows close, so a second is the better trade: fewer
         // transactions, and more updates of the same user or window merged before they reach RocksDB.

@@ -1,7 +1,6 @@
 package dev.segmentation.window;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,15 +14,11 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
-import org.apache.kafka.streams.state.WindowStore;
 
 import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.Ingested;
@@ -33,11 +28,8 @@ import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.SchemaRegistry;
 import dev.segmentation.window.users.UserActivity;
 import dev.segmentation.window.users.UserSegmentUpdate;
-import dev.segmentation.window.metrics.Contribution;
-import dev.segmentation.window.metrics.ContributionSerde;
-import dev.segmentation.window.metrics.LateCount;
 import dev.segmentation.window.metrics.WatermarkMulticast;
-import dev.segmentation.window.metrics.WindowMetrics;
+import dev.segmentation.window.metrics.WindowFeedSerde;
 import dev.segmentation.window.metrics.WindowStage;
 
 /**
@@ -45,20 +37,19 @@ import dev.segmentation.window.metrics.WindowStage;
  *
  * <pre>
  * six input topics ─▶ intake ─┬─ rejected ─▶ dead-letter topic
- *  (co-partitioned            └─ user activity (deduplicates) ─┬─ user segment topic
- *   by user id)                                                └─ contributions by segment (repartition,
- *                                                                 watermarks and ticks to every partition)
- *   ─▶ alignment of the upstream partitions ─▶ late detection ─┬─ late events topic
- *                                                              └─ windowed aggregate (onWindowClose) ─▶ metric rows
- *                                                                 ─▶ one topic per metric
+ *  (co-partitioned            └─ user activity (deduplicates,  ─┬─ user segment topic
+ *   by user id)                  pre-aggregates per pane)       └─ partials and late events by segment (repartition,
+ *                                                                  watermarks and ticks to every partition)
+ *   ─▶ alignment of the upstream partitions ─▶ segment windows (merge partials) ─▶ one topic per metric,
+ *                                                                                   late events topic
  * </pre>
  *
  * The per-user stage runs where the input lands, so a user's registration meets their other events without a
- * repartition; the only repartition is by segment, into the windows.
+ * repartition; the only repartition is by segment, into the windows, and it carries one partial per segment and
+ * pane from each per-user task rather than a record per event.
  */
 final class SegmentationTopology {
 
-    static final String AGGREGATE_STORE = "segment-window-metrics";
     static final String REPARTITION_NAME = "contributions-by-segment";
 
     private SegmentationTopology() {
@@ -105,48 +96,17 @@ final class SegmentationTopology {
 
         // The per-user stage has spent the grace period already, putting events in order: what reaches the windows
         // is in event-time order from every upstream partition, so they close at their end.
-        WindowSpec closing = windows.withoutGrace();
-        WindowStage stage = new WindowStage(closing, config.dedupRetentionMs(), upstreamPartitions,
+        WindowStage stage = new WindowStage(windows.withoutGrace(), config.dedupRetentionMs(), upstreamPartitions,
                 config.alignmentIdleMs(), clock);
         stage.stores().forEach(builder::addStateStore);
-        KStream<Bytes, Object> checked = activityOut.get("activity-contributions")
-                .mapValues(contribution -> (Contribution) contribution, Named.as("contribution"))
-                .repartition(Repartitioned.with(Serdes.Bytes(), new ContributionSerde())
+        activityOut.get("activity-contributions")
+                .repartition(Repartitioned.with(Serdes.Bytes(), new WindowFeedSerde())
                         .withStreamPartitioner(new WatermarkMulticast())
                         .withName(REPARTITION_NAME))
                 .processValues(stage.alignment(), Named.as("origin-alignment"), stage.alignmentStores())
-                .processValues(stage.lateDetector(), Named.as("late-detector"), stage.lateDetectorStores());
-        Map<String, KStream<Bytes, Object>> windowInput = checked.split(Named.as("windows-"))
-                .branch((key, value) -> value instanceof LateCount, Branched.as("late"))
-                .defaultBranch(Branched.as("on-time"));
-        windowInput.get("windows-late")
-                .map((segment, count) -> stage.lateRow(segment, (LateCount) count), Named.as("late-event-rows"))
-                .to(config.lateEventsOutputTopic(), Produced.with(avroKey, avroValue).withName("late-events"));
-        windowInput.get("windows-on-time")
-                .mapValues(contribution -> (Contribution) contribution, Named.as("on-time-contribution"))
-                .groupByKey(Grouped.with(Serdes.Bytes(), new ContributionSerde()))
-                .windowedBy(closing.timeWindows())
-                .emitStrategy(EmitStrategy.onWindowClose())
-                .aggregate(stage.initializer(), stage.aggregator(), Named.as("window-aggregate"),
-                        Materialized.<Bytes, WindowMetrics, WindowStore<Bytes, byte[]>>as(AGGREGATE_STORE)
-                                .withKeySerde(Serdes.Bytes())
-                                .withValueSerde(stage.metricsSerde())
-                                .withRetention(aggregateRetention(closing))
-                                .withLoggingEnabled(WindowStage.WINDOW_CHANGELOG_CONFIG))
-                .toStream(Named.as("final-aggregates"))
-                .process(stage.rowEmitter(), Named.as("metric-rows"), stage.rowEmitterStores())
+                .process(stage.segmentWindows(), Named.as("segment-windows"), stage.segmentWindowStores())
                 .to(metricTopics(config), Produced.with(avroKey, avroValue).withName("metrics"));
         return builder.build();
-    }
-
-    /**
-     * Longer than the size + grace the windows need. A task's first emission walks Kafka's record cache from the
-     * epoch to now one store segment at a time, and segments are half the retention long: with a day instead of
-     * 75 minutes that walk takes some 40,000 steps instead of 800,000. Emitted windows are never read again, so the
-     * longer retention only costs some disk.
-     */
-    static Duration aggregateRetention(WindowSpec windows) {
-        return Duration.ofMillis(Math.max(windows.sizeMs() + windows.graceMs(), Duration.ofDays(1).toMillis()));
     }
 
     /** Each metric row goes to its metric's topic, told apart by its schema. */
@@ -156,7 +116,8 @@ final class SegmentationTopology {
                 AggregateSchemas.SEGMENT_ACTIVE_USERS, config.activeUsersOutputTopic(),
                 AggregateSchemas.SEGMENT_SESSIONS, config.sessionsOutputTopic(),
                 AggregateSchemas.SEGMENT_FUNNEL, config.funnelOutputTopic(),
-                AggregateSchemas.SEGMENT_REVENUE, config.revenueOutputTopic());
+                AggregateSchemas.SEGMENT_REVENUE, config.revenueOutputTopic(),
+                AggregateSchemas.SEGMENT_LATE_EVENTS, config.lateEventsOutputTopic());
         return (key, row, context) -> topics.get(row.getSchema());
     }
 }

@@ -76,10 +76,9 @@ class SegmentationConfigTest {
     }
 
     @Test
-    void defaultsAreExactlyOnceAndCheckForClosedWindowsOnEveryRecordUnlessTheFileSaysOtherwise() {
+    void defaultsAreExactlyOnceAndCommitEverySecondUnlessTheFileSaysOtherwise() {
         Properties streams = SegmentationApp.streamsConfig(new Properties());
         assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-        assertThat(streams.get(KafkaInternals.WINDOWED_EMIT_INTERVAL_CONFIG)).isEqualTo(0L);
         assertThat(streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(1_000L);
 
         Properties file = new Properties();

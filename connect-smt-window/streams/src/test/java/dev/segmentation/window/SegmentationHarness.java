@@ -25,8 +25,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import dev.segmentation.window.TestEvents.Event;
 import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.InMemorySchemaRegistry;
-import dev.segmentation.window.metrics.Contribution;
-import dev.segmentation.window.metrics.ContributionSerde;
+import dev.segmentation.window.metrics.WindowFeedSerde;
 
 /**
  * The application's own topology in a {@link TopologyTestDriver}, with raw input topics (so tests can send bytes
@@ -50,8 +49,6 @@ final class SegmentationHarness implements AutoCloseable {
         config = new SegmentationConfig(all);
         Properties props = SegmentationApp.streamsConfig(new Properties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // Check for closed windows on every record rather than once per wall-clock second.
-        props.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
         driver = new TopologyTestDriver(SegmentationApp.buildTopology(config, registry, EMIT_CLOCK, 1), props);
         for (String topic : TestEvents.TOPICS) {
             inputs.put(topic, driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()));
@@ -121,12 +118,12 @@ final class SegmentationHarness implements AutoCloseable {
     }
 
     /**
-     * What the per-user stage has sent to the windows since the last read, in the order it sent it: contributions,
-     * progress ticks and watermarks, read from the repartition topic between the two stages.
+     * What the per-user stage has sent to the windows since the last read, in the order it sent it: partials, late
+     * events, progress ticks and watermarks, read from the repartition topic between the two stages.
      */
-    List<TestRecord<byte[], Contribution>> readContributions() {
+    List<TestRecord<byte[], Object>> readWindowFeed() {
         return driver.createOutputTopic("segmentation-" + SegmentationTopology.REPARTITION_NAME + "-repartition",
-                new ByteArrayDeserializer(), new ContributionSerde().deserializer()).readRecordsToList();
+                new ByteArrayDeserializer(), new WindowFeedSerde().deserializer()).readRecordsToList();
     }
 
     /** Everything written to the dead-letter topic since the last read. */

@@ -49,8 +49,6 @@ class SegmentationTopologyTest {
                 SegmentationConfig.WINDOW_GRACE_CONFIG, Long.toString(GRACE)));
         Properties props = SegmentationApp.streamsConfig(new Properties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // Check for closed windows on every record rather than once per wall-clock second.
-        props.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
         driver = new TopologyTestDriver(SegmentationApp.buildTopology(config, registry, EMIT_CLOCK, 1), props);
         registrations = driver.createInputTopic("user_registration", new StringSerializer(),
                 new ConfluentAvroSerde(registry, false).serializer());

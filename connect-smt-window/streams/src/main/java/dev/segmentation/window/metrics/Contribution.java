@@ -1,17 +1,17 @@
 package dev.segmentation.window.metrics;
 
 /**
- * What one event (or one ended session, or a watermark) adds to the windows of its segment. It travels from the
- * per-user stage to the per-segment windows, keyed by segment, with the event time as its record timestamp.
+ * What one event (or one ended session) adds to the windows of its segment, which the per-user stage folds into
+ * its {@link Partial}s; or what the per-user stage sends the windows beside them, keyed by segment, with the event
+ * time as its record timestamp: a late event, a watermark, a progress tick.
  *
  * <p>Distinct users are counted without sets: the per-user stage, which sees all of a user's events, marks in
  * {@code firstVisits} the windows in which this is the user's first event of its kind, and the windows only add
- * those marks up. The marks are ring slots ({@code WindowSpec#ringSlot}), because an aggregate is not told which
- * window it belongs to until it is emitted.
+ * those marks up. Bit {@code i} stands for the window {@code i} advances before the latest the event falls in.
  *
  * @param kind        what happened
  * @param origin      the input partition it comes from, so the window stage can wait for every upstream partition
- * @param firstVisits ring slots of the windows where the user is new to this kind of event (distinct kinds only)
+ * @param firstVisits the windows where the user is new to this kind of event, by age (distinct kinds only)
  * @param amount      check-out total in cents, or session duration in milliseconds; 0 otherwise
  */
 public record Contribution(Kind kind, int origin, long firstVisits, long amount) {

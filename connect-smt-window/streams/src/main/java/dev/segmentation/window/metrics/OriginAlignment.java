@@ -38,8 +38,9 @@ import dev.segmentation.window.codec.CompactWriter;
  * until it sends again.
  *
  * <p>Contributions at or behind that common time pass at once: a late event has nothing to wait for. Watermarks pass
- * at once too, after what they let go: late detection holds them until every upstream partition has sent one. With
- * one upstream partition nothing ever waits.
+ * at once too, after what they let go: the windows hold them until every upstream partition has sent one. Whenever
+ * the common time moves, it follows what it let go as a clock tick: every upstream partition has sent everything up
+ * to it, so the windows that end there can close. With one upstream partition nothing ever waits.
  *
  * <p>The waiting contributions are in a changelogged store, so a restart loses none; the progress of each
  * upstream partition is only kept in memory, and rebuilds from the next contribution or tick of each.
@@ -50,7 +51,7 @@ import dev.segmentation.window.codec.CompactWriter;
  * first waiting contribution on holds all of them. Kafka's in-memory store, which the store now is, copies the keys
  * of a range too.
  */
-final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Contribution> {
+final class OriginAlignment implements FixedKeyProcessor<Bytes, Object, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(OriginAlignment.class);
 
@@ -61,7 +62,9 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
     private final int upstreamPartitions;
     private final long idleMs;
 
-    private FixedKeyProcessorContext<Bytes, Contribution> context;
+    private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[0]);
+
+    private FixedKeyProcessorContext<Bytes, Object> context;
     private KeyValueStore<Bytes, byte[]> waiting;
     /** Largest timestamp each origin has sent, by origin; grows when origins beyond the expected count appear. */
     private long[] reached;
@@ -72,6 +75,8 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
     /** The contributions the store holds, earliest first. */
     private final PriorityQueue<Waiting> queue = new PriorityQueue<>();
     private long nextSequence;
+    /** The common time last passed on as a clock tick. */
+    private long clockSent;
 
     /**
      * @param upstreamPartitions how many upstream partitions feed this stage: the input topics' partition count
@@ -83,7 +88,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<Bytes, Contribution> context) {
+    public void init(FixedKeyProcessorContext<Bytes, Object> context) {
         this.context = context;
         this.waiting = context.getStateStore(WAITING_STORE);
         this.reached = new long[upstreamPartitions];
@@ -97,6 +102,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         queue.clear();
         idle.clear();
         nextSequence = 0;
+        clockSent = NONE;
         try (KeyValueIterator<Bytes, byte[]> it = waiting.all()) {
             while (it.hasNext()) {
                 Waiting restored = Waiting.read(it.next());
@@ -108,17 +114,17 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
     }
 
     @Override
-    public void process(FixedKeyRecord<Bytes, Contribution> record) {
-        Contribution contribution = record.value();
+    public void process(FixedKeyRecord<Bytes, Object> record) {
+        Contribution.Kind kind = record.value() instanceof Contribution contribution ? contribution.kind() : null;
         long time = record.timestamp();
-        int origin = contribution.origin();
+        int origin = WindowFeedSerde.originOf(record.value());
         startIdleClocks();
         if (origin >= 0) {
             heardFrom(origin, time);
         }
         long common = common(context.currentSystemTimeMs());
-        if (contribution.kind() == Contribution.Kind.WATERMARK) {
-            // A watermark is progress too, and passes at once, after what it lets go. Late detection holds it until
+        if (kind == Contribution.Kind.WATERMARK) {
+            // A watermark is progress too, and passes at once, after what it lets go. The windows hold it until
             // every upstream partition has sent one, and by then each has reached its own, so whatever the smallest
             // of them closes has left here. Waiting here instead, the watermarks above the smallest would wait for
             // the other partitions to fall silent for the idle time: the last windows of a bounded run would close
@@ -127,7 +133,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
             context.forward(record);
             return;
         }
-        if (contribution.kind() != Contribution.Kind.PROGRESS) {
+        if (kind != Contribution.Kind.PROGRESS) {
             if (time <= common && time < firstWaitingTime()) {
                 context.forward(record);
             } else {
@@ -186,7 +192,11 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
         return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().time;
     }
 
-    /** Passes on, in timestamp order, every waiting contribution at or behind the common time. */
+    /**
+     * Passes on, in timestamp order, every waiting record at or behind the common time, then the common time itself
+     * as a clock tick if it moved: the windows up to it can close, since every upstream partition has sent what
+     * they hold.
+     */
     private void release(long common) {
         while (firstWaitingTime() <= common) {
             Waiting due = queue.poll();
@@ -194,9 +204,13 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
             // put(null) deletes without reading the old value back, as delete() would.
             waiting.put(due.storeKey(), null);
         }
+        if (common > clockSent) {
+            clockSent = common;
+            context.forward(KafkaInternals.fixedKeyRecord(CLOCK_KEY, (Object) Contribution.CLOCK, common));
+        }
     }
 
-    private void wait(FixedKeyRecord<Bytes, Contribution> record) {
+    private void wait(FixedKeyRecord<Bytes, Object> record) {
         Waiting entry = new Waiting(record.timestamp(), nextSequence++, record);
         waiting.put(entry.storeKey(), entry.storeValue());
         queue.add(entry);
@@ -206,7 +220,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
      * A waiting contribution: released by timestamp, then in the order it arrived. In the store its key is that
      * order, and its value the segment key and the contribution.
      */
-    private record Waiting(long time, long sequence, FixedKeyRecord<Bytes, Contribution> record)
+    private record Waiting(long time, long sequence, FixedKeyRecord<Bytes, Object> record)
             implements Comparable<Waiting> {
 
         /** Timestamp, then arrival: flipping the sign bit makes the byte order the numeric order. */
@@ -217,7 +231,7 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
 
         byte[] storeValue() {
             return new CompactWriter(32).writeBytes(record.key().get())
-                    .writeBytes(ContributionSerde.write(record.value())).toByteArray();
+                    .writeBytes(WindowFeedSerde.write(record.value())).toByteArray();
         }
 
         /** A contribution read back from the store at start-up. */
@@ -226,10 +240,10 @@ final class OriginAlignment implements FixedKeyProcessor<Bytes, Contribution, Co
             long time = key.getLong() ^ Long.MIN_VALUE;
             CompactReader in = new CompactReader(entry.value);
             Bytes segment = Bytes.wrap(in.readBytes());
-            Contribution contribution = ContributionSerde.read(in.readBytes());
+            Object value = WindowFeedSerde.read(in.readBytes());
             // The contribution keeps the key it arrived with, so the partitioning the windows rely on holds; it
             // only leaves later.
-            return new Waiting(time, key.getLong(), KafkaInternals.fixedKeyRecord(segment, contribution, time));
+            return new Waiting(time, key.getLong(), KafkaInternals.fixedKeyRecord(segment, value, time));
         }
 
         @Override

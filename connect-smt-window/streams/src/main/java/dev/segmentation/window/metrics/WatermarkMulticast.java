@@ -10,19 +10,19 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
- * Partitions contributions by segment as Kafka would, except watermarks and progress ticks, which go to every
+ * Partitions partials and late events by segment as Kafka would, except watermarks and progress ticks, which go to every
  * partition (KIP-837). The windowed aggregation keeps its stream time per task, that is per partition of this topic:
  * a watermark that reached only one of them would close the last windows there and nowhere else, and a progress
  * tick must reach every partition that waits for its upstream partition ({@link OriginAlignment}).
  */
-public final class WatermarkMulticast implements StreamPartitioner<Bytes, Contribution> {
+public final class WatermarkMulticast implements StreamPartitioner<Bytes, Object> {
 
     private final ConcurrentHashMap<Integer, Optional<Set<Integer>>> everyPartition = new ConcurrentHashMap<>();
 
     @Override
-    public Optional<Set<Integer>> partitions(String topic, Bytes key, Contribution value, int numPartitions) {
-        if (value == null || (value.kind() != Contribution.Kind.WATERMARK
-                && value.kind() != Contribution.Kind.PROGRESS)) {
+    public Optional<Set<Integer>> partitions(String topic, Bytes key, Object value, int numPartitions) {
+        if (!(value instanceof Contribution contribution) || (contribution.kind() != Contribution.Kind.WATERMARK
+                && contribution.kind() != Contribution.Kind.PROGRESS)) {
             // Empty means the default partitioner: the hash of the serialized key.
             return Optional.empty();
         }

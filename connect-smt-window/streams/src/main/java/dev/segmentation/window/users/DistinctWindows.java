@@ -18,8 +18,8 @@ final class DistinctWindows {
     }
 
     /**
-     * Marks the windows of an event at {@code timestampMs} as visited for the user and kind, and returns the ring
-     * slots of those that were not visited before.
+     * Marks the windows of an event at {@code timestampMs} as visited for the user and kind, and returns those that
+     * were not visited before: bit {@code i} stands for the window {@code i} advances before the event's latest.
      */
     long firstVisits(UserState user, int metric, long timestampMs) {
         long latest = windows.latestWindow(timestampMs);
@@ -41,7 +41,7 @@ final class DistinctWindows {
             long bit = 1L << age;
             if ((user.seenWindows[metric] & bit) == 0) {
                 user.seenWindows[metric] |= bit;
-                slots |= 1L << windows.ringSlot(window);
+                slots |= 1L << (latest - window);
             }
         }
         return slots;

@@ -42,10 +42,10 @@ import dev.segmentation.window.metrics.Contribution;
  * minus grace has passed it, and is applied earliest first, so the per-user logic sees each user's journey in
  * event-time order whatever order it arrived in; a duplicate (an event id the user already had) is dropped then. A
  * late one ({@link EventOrder}) counts only in the late events of its windows, once its user's segment at its time
- * is certain. Out of each applied
- * event that adds to a window comes a {@link Contribution}, sent twice, keyed by the user's segment and by
- * {@link Segment#ALL}; out of sessions that end, another; and, when a user's segments change, a
- * {@link UserSegmentUpdate}. Events before a user's registration (or of users whose registration never came in
+ * is certain. Each applied event that adds to a window, and each session that ends, is a {@link Contribution},
+ * folded into two partial aggregates of its pane ({@link OpenPanes}): its user's segment's and {@link Segment#ALL}'s.
+ * A partial is sent to the windows once the release point has passed its pane, and a late event by itself. When a
+ * user's segments change, a {@link UserSegmentUpdate} is sent. Events before a user's registration (or of users whose registration never came in
  * time) count under {@link Segment#UNKNOWN}.
  *
  * <p>The task's clock is the release point: the event time of what is being applied, or the timer due. Timers due
@@ -58,6 +58,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     public static final String TIMER_STORE = "user-timers";
     public static final String ORDER_STORE = "user-events-waiting";
     public static final String CLOCK_STORE = "user-topic-clocks";
+    public static final String PANE_STORE = "user-window-panes";
 
     private static final Bytes ALL = Bytes.wrap(Segment.ALL.toBytes());
     private static final Bytes UNKNOWN = Bytes.wrap(Segment.UNKNOWN.toBytes());
@@ -86,6 +87,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     private KeyValueStore<Bytes, UserState> users;
     private UserTimers timers;
     private EventOrder order;
+    private OpenPanes panes;
     private int origin;
     /** The release point last sent as a watermark. */
     private long watermarkSent = EventOrder.NONE;
@@ -106,7 +108,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     }
 
     /**
-     * The processor with its four stores.
+     * The processor with its five stores.
      *
      * @param windows        the windows, whose grace is how long an event may wait for its place in the order
      * @param dedupHorizonMs how long event ids are remembered, in event time
@@ -129,6 +131,10 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ORDER_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.Bytes(),
+                        Serdes.ByteArray()).withCachingEnabled(),
+                // In memory and cached, as the waiting events: a few dozen counters rewritten with every event, and
+                // durations that mostly leave within the commit they came in.
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PANE_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingEnabled());
         return new ProcessorSupplier<>() {
             @Override
@@ -154,6 +160,9 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         KafkaInternals.keepShortLivedEntriesOutOfChangelog(waiting);
         this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs, waiting,
                 context.getStateStore(CLOCK_STORE));
+        KeyValueStore<Bytes, byte[]> paneStore = context.getStateStore(PANE_STORE);
+        KafkaInternals.keepShortLivedEntriesOutOfChangelog(paneStore);
+        this.panes = new OpenPanes(windows, origin, paneStore);
         this.watermarkSent = EventOrder.NONE;
         this.lastTick = Long.MIN_VALUE;
         // A topic that falls silent stops holding the others back after the idle time, with or without a record.
@@ -246,6 +255,9 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             }
         }
         fireTimers(point);
+        // Before anything that says this task has got as far: the windows take that as the promise that every
+        // partial up to it has been sent.
+        sendPanesThrough(point);
         if (watermark && point > watermarkSent) {
             watermarkSent = point;
             context.forward(new Record<>(WATERMARK, Contribution.watermark(origin), point));
@@ -371,9 +383,26 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         endedSessions.add(new long[] {endMs, durationMs});
     }
 
+    /**
+     * A late event goes to the windows at once, by itself: its panes may have been sent already. Everything else
+     * joins its segment's partial and the total's.
+     */
     private void contribute(Bytes segment, Contribution contribution, long timestampMs) {
-        context.forward(new Record<>(segment, contribution, timestampMs));
-        context.forward(new Record<>(ALL, contribution, timestampMs));
+        if (contribution.kind() == Contribution.Kind.LATE) {
+            // Its time says how far this task has got, as everything it sends does: the panes before it go first.
+            sendPanesThrough(timestampMs - 1);
+            context.forward(new Record<>(segment, contribution, timestampMs));
+            context.forward(new Record<>(ALL, contribution, timestampMs));
+        } else {
+            panes.add(segment, contribution, timestampMs);
+            panes.add(ALL, contribution, timestampMs);
+        }
+    }
+
+    /** Sends the partials of every pane that ends at or before the given time, which nothing applied later is. */
+    private void sendPanesThrough(long releasedMs) {
+        panes.closeThrough(releasedMs, (segment, partial) ->
+                context.forward(new Record<>(segment, partial, panes.lastMillisecond(partial.pane()))));
     }
 
     private void emitRowIfChanged(Bytes userKey, UserState user, long now) {

@@ -26,7 +26,7 @@ class OriginAlignmentTest {
     private static final Bytes DE = Bytes.wrap(new Segment("25-34", "de", "web.de").toBytes());
     private static final Bytes EN = Bytes.wrap(new Segment("35-44", "en", "gmail.com").toBytes());
 
-    private FakeFixedKeyContext<Bytes, Contribution> context;
+    private FakeFixedKeyContext<Bytes, Object> context;
 
     @BeforeEach
     void store() {
@@ -77,6 +77,22 @@ class OriginAlignmentTest {
         alignment.process(record(DE, Contribution.progress(0), T0 + 40 * MINUTE));
 
         assertThat(forwarded()).containsExactly("DE 0 @10");
+    }
+
+    @Test
+    void theCommonTimeFollowsWhatItLetsGoAsAClockTickWheneverItMoves() {
+        OriginAlignment alignment = started(2);
+        Partial partial = new Partial(T0 / (15 * MINUTE), 1, 4);
+        alignment.process(record(DE, view(0), T0 + 10 * MINUTE));
+        alignment.process(record(EN, partial, T0 + 14 * MINUTE));
+        assertThat(forwarded()).containsExactly("DE 0 @10");
+        assertThat(clockTicks()).as("every partition has reached 10 minutes").containsExactly(10L);
+
+        alignment.process(record(DE, Contribution.progress(0), T0 + 20 * MINUTE));
+        alignment.process(record(DE, Contribution.progress(1), T0 + 16 * MINUTE));
+        alignment.process(record(DE, Contribution.progress(1), T0 + 15 * MINUTE));
+        assertThat(forwarded()).containsExactly("DE 0 @10", "EN 1 @14");
+        assertThat(clockTicks()).as("after what it let go, and never backwards").containsExactly(10L, 14L, 16L);
     }
 
     @Test
@@ -168,17 +184,27 @@ class OriginAlignmentTest {
         return alignment;
     }
 
-    /** What was passed on, as "segment origin @minutes after T0", keys and timestamps included. */
+    /**
+     * What was passed on but clock ticks, as "segment origin @minutes after T0", keys and timestamps included.
+     */
     private List<String> forwarded() {
-        return context.forwarded.stream().map(record -> (record.key().equals(DE) ? "DE " : "EN ")
-                + record.value().origin() + " @" + (record.timestamp() - T0) / MINUTE).toList();
+        return context.forwarded.stream().filter(record -> record.value() != Contribution.CLOCK)
+                .map(record -> (record.key().equals(DE) ? "DE " : "EN ")
+                        + WindowFeedSerde.originOf(record.value()) + " @" + (record.timestamp() - T0) / MINUTE)
+                .toList();
+    }
+
+    /** The clock ticks passed on, in minutes after T0. */
+    private List<Long> clockTicks() {
+        return context.forwarded.stream().filter(record -> record.value() == Contribution.CLOCK)
+                .map(record -> (record.timestamp() - T0) / MINUTE).toList();
     }
 
     private static Contribution view(int origin) {
         return new Contribution(Contribution.Kind.ITEM_VIEW, origin, 0b1, 0);
     }
 
-    private static FixedKeyRecord<Bytes, Contribution> record(Bytes segment, Contribution contribution, long timestamp) {
-        return InternalFixedKeyRecordFactory.create(new Record<>(segment, contribution, timestamp));
+    private static FixedKeyRecord<Bytes, Object> record(Bytes segment, Object value, long timestamp) {
+        return InternalFixedKeyRecordFactory.create(new Record<>(segment, value, timestamp));
     }
 }

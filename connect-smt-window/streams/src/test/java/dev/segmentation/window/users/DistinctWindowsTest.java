@@ -27,14 +27,14 @@ class DistinctWindowsTest {
             for (int event = 0; event < 40; event++) {
                 // Mostly forward in time, sometimes up to three hours back.
                 long time = base + random.nextLong(-180, 600) * MINUTE / 4;
-                long expectedSlots = 0;
+                long expectedAges = 0;
                 for (long w = windows.earliestWindow(time); w <= windows.latestWindow(time); w++) {
                     if (visited.add(w)) {
-                        expectedSlots |= 1L << windows.ringSlot(w);
+                        expectedAges |= 1L << (windows.latestWindow(time) - w);
                     }
                 }
                 assertThat(distinct.firstVisits(user, 1, time)).as("run %d event %d", run, event)
-                        .isEqualTo(expectedSlots);
+                        .isEqualTo(expectedAges);
                 base = Math.max(base, time);
             }
         }
