@@ -72,7 +72,8 @@ final class UserState {
     }
 
     byte[] write() {
-        CompactWriter out = new CompactWriter(96).writeByte(FORMAT);
+        // Room for the fixed part, the sessions and the remembered ids, so the buffer is not grown while writing.
+        CompactWriter out = new CompactWriter(96 + 24 * sessions.size() + 16 * recentCount).writeByte(FORMAT);
         out.writeBytes(segmentKey == null ? new byte[0] : segmentKey);
         writeTime(out, registeredAt);
         writeTime(out, lastActivity);
@@ -140,8 +141,9 @@ final class UserState {
         state.emittedSegmentKnown = in.readByte() == 1;
         state.indexedDue = readTime(in);
         state.recentCount = Math.toIntExact(in.readUnsigned());
-        state.recentHashes = new long[state.recentCount];
-        state.recentTimes = new long[state.recentCount];
+        // A state is read to take one more event: leave room for its id.
+        state.recentHashes = new long[state.recentCount + 1];
+        state.recentTimes = new long[state.recentCount + 1];
         for (int i = 0; i < state.recentCount; i++) {
             state.recentHashes[i] = in.readFixedLong();
             state.recentTimes[i] = readTime(in);

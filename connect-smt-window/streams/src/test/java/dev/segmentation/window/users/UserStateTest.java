@@ -44,6 +44,8 @@ class UserStateTest {
     void roundTripsAFreshState() {
         UserState state = new UserState();
         state.lastActivity = 5;
-        assertThat(UserState.read(state.write())).usingRecursiveComparison().isEqualTo(state);
+        UserState copy = UserState.read(state.write());
+        assertThat(copy).usingRecursiveComparison().ignoringFields("recentHashes", "recentTimes").isEqualTo(state);
+        assertThat(copy.recentCount).isZero();
     }
 }
