@@ -22,7 +22,7 @@ public record Segment(String ageBand, String preferredLanguage, String emailDoma
     public static final Segment ALL = new Segment("all", "all", "all");
     /** Users whose registration has not been seen (yet): their events still count, under this segment. */
     public static final Segment UNKNOWN = new Segment("unknown", "unknown", "unknown");
-    /** Key of watermark heartbeats on their way to the windowed aggregation; never a row. */
+    /** Key of watermarks and progress ticks on their way to the window stage; never a row. */
     public static final Segment WATERMARK = new Segment("__watermark__", "", "");
 
     /** The segment of a user, from their registration event. */

@@ -28,9 +28,9 @@ import dev.segmentation.window.serde.SchemaRegistry;
 /**
  * The segmentation stage: user events in, final per-segment metrics per hopping window out.
  *
- * <p>Event time is the record timestamp. Windows are {@code TimeWindows.ofSizeAndGrace(size, grace)
- * .advanceBy(advance)} with {@code emitStrategy(onWindowClose())}, so each window and segment yields exactly one
- * row per metric, once stream time has passed the window's end plus the grace period. The metrics are
+ * <p>Event time is the record timestamp. Windows are those of {@code TimeWindows.ofSizeAndGrace(size, grace)
+ * .advanceBy(advance)}, and each window and segment yields exactly one row per metric, once every input partition
+ * has passed the window's end plus the grace period. The metrics are
  * registrations, active users, sessions, the purchase funnel and revenue, each in its own topic
  * ({@link AggregateSchemas}), per segment and in total; events that miss their window are counted in a late-events
  * topic, and each user's lifecycle and value segment is kept in a compacted topic ({@link UserSegmentSchemas}).

@@ -51,8 +51,8 @@ public record WindowSpec(long sizeMs, long advanceMs, long graceMs) {
     }
 
     /**
-     * Whether a window is closed at the given stream time, exactly as Kafka's windowed aggregation decides it: it
-     * accepts a record only while the window's end lies beyond stream time minus grace.
+     * Whether a window is closed at the given stream time, as Kafka's windowed aggregation decides it: it accepts a
+     * record only while the window's end lies beyond stream time minus grace.
      */
     public boolean isClosed(long window, long streamTimeMs) {
         return end(window) <= streamTimeMs - graceMs;

@@ -10,10 +10,10 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
- * Partitions partials and late events by segment as Kafka would, except watermarks and progress ticks, which go to every
- * partition (KIP-837). The windowed aggregation keeps its stream time per task, that is per partition of this topic:
- * a watermark that reached only one of them would close the last windows there and nowhere else, and a progress
- * tick must reach every partition that waits for its upstream partition ({@link OriginAlignment}).
+ * Partitions partials and late events by segment as Kafka would, except watermarks and progress ticks, which go to
+ * every partition (KIP-837). The windows keep their clock per task, that is per partition of this topic: a watermark
+ * that reached only one of them would close the last windows there and nowhere else, and a progress tick must reach
+ * every partition that waits for its upstream partition ({@link OriginAlignment}).
  */
 public final class WatermarkMulticast implements StreamPartitioner<Bytes, Object> {
 
