@@ -106,6 +106,30 @@ class SegmentWindowsTest {
         assertThat(rows("SegmentRegistrations", "registrations")).containsOnlyKeys(-45L);
     }
 
+    @Test
+    void theLastWindowsCloseOnceEveryUpstreamTaskHasSentItsWatermark() {
+        SegmentWindows windows = started();
+        windows.process(partial(0, 1, 5 * MINUTE));
+        windows.process(partial(1, 1, 5 * MINUTE));
+        windows.process(watermark(0, T0 + 2 * 60 * MINUTE));
+        assertThat(context.forwarded()).as("upstream task 1 may still send").isEmpty();
+
+        windows.process(watermark(1, T0 + 3 * 60 * MINUTE));
+        assertThat(rows("SegmentRegistrations", "registrations")).as("closed by the smaller watermark")
+                .containsOnlyKeys(-45L, -30L, -15L, 0L).containsValues(2L);
+    }
+
+    @Test
+    void anEventJudgedLateUpstreamCountsInEveryOneOfItsWindowsAndNowhereElse() {
+        SegmentWindows windows = started();
+        windows.process(new Record<>(DE, new Contribution(Contribution.Kind.LATE, 0, 0, 0), T0 + 20 * MINUTE));
+        windows.process(clock(T0 + 2 * 60 * MINUTE));
+
+        assertThat(rows("SegmentLateEvents", "late_events")).containsOnlyKeys(-30L, -15L, 0L, 15L)
+                .containsValues(1L);
+        assertThat(rows("SegmentRegistrations", "registrations")).isEmpty();
+    }
+
     private SegmentWindows started() {
         SegmentWindows windows = new SegmentWindows(WINDOWS, 120 * MINUTE, 2,
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
@@ -122,6 +146,10 @@ class SegmentWindowsTest {
         partial.add(new Contribution(Contribution.Kind.SIGN_IN, origin, 0b1111, 0));
         partial.add(new Contribution(Contribution.Kind.SESSION_END, origin, 0, sessionMs));
         return new Record<>(DE, partial, T0 + 15 * MINUTE - 1);
+    }
+
+    private static Record<Bytes, Object> watermark(int origin, long time) {
+        return new Record<>(Bytes.wrap(Segment.WATERMARK.toBytes()), Contribution.watermark(origin), time);
     }
 
     private static Record<Bytes, Object> clock(long time) {
