@@ -204,7 +204,8 @@ class SegmentationRebalanceIT {
                 "-Xms512m", "-Xmx512m", "-XX:+UseParallelGC", "-XX:-TieredCompilation", "-Duser.timezone=UTC",
                 "-cp", jar + ":" + streams.resolve("lib") + "/*", "dev.segmentation.window.SegmentationApp",
                 file.toString())
-                .redirectErrorStream(true).redirectOutput(stack.home().resolve("logs/rebalanced-" + name + ".log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(stack.home().resolve("logs/rebalanced-" + name + ".log").toFile());
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
         builder.environment().put("SCHEMA_REGISTRY_URL", stack.registryUrl());
         builder.environment().put("SEGMENTATION_STATE_DIR", stateDir.toString());

@@ -37,9 +37,10 @@ import dev.segmentation.window.metrics.WindowStage;
  *
  * <pre>
  * six input topics ─▶ intake ─┬─ rejected ─▶ dead-letter topic
- *  (co-partitioned            └─ user activity (deduplicates,  ─┬─ user segment topic
- *   by user id)                  pre-aggregates per pane)       └─ partials and late events by segment (repartition,
- *                                                                  watermarks and ticks to every partition)
+ *  (co-partitioned            └─ user activity (deduplicates, ─┬─ user segment topic
+ *   by user id)                  pre-aggregates per pane)      └─ partials and late events by segment
+ *                                                                 (repartition; watermarks and ticks to every
+ *                                                                 partition)
  *   ─▶ alignment of the upstream partitions ─▶ segment windows (merge partials) ─▶ one topic per metric,
  *                                                                                   late events topic
  * </pre>

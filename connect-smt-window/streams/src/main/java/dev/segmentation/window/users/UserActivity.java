@@ -45,8 +45,8 @@ import dev.segmentation.window.metrics.Contribution;
  * is certain. Each applied event that adds to a window, and each session that ends, is a {@link Contribution},
  * folded into two partial aggregates of its pane ({@link OpenPanes}): its user's segment's and {@link Segment#ALL}'s.
  * A partial is sent to the windows once the release point has passed its pane, and a late event by itself. When a
- * user's segments change, a {@link UserSegmentUpdate} is sent. Events before a user's registration (or of users whose registration never came in
- * time) count under {@link Segment#UNKNOWN}.
+ * user's segments change, a {@link UserSegmentUpdate} is sent. Events before a user's registration (or of users
+ * whose registration never came in time) count under {@link Segment#UNKNOWN}.
  *
  * <p>The task's clock is the release point: the event time of what is being applied, or the timer due. Timers due
  * at or before an event fire before it, each at its own due time, so that sessions which time out reach their
@@ -399,7 +399,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         }
     }
 
-    /** Sends the partials of every pane that ends at or before the given time, which nothing applied later is. */
+    /** Sends the partials of every pane that ends at or before the given time: nothing applied later falls there. */
     private void sendPanesThrough(long releasedMs) {
         panes.closeThrough(releasedMs, (segment, partial) ->
                 context.forward(new Record<>(segment, partial, panes.lastMillisecond(partial.pane()))));
