@@ -134,14 +134,23 @@ public final class Partial {
         return partial;
     }
 
-    /** The whole partial, durations included: its form on the repartition topic and in the window stage's store. */
+    /** The whole partial, durations included: its form in the window stage's store. */
     byte[] write() {
-        CompactWriter out = countersTo(new CompactWriter(64 + 3 * (int) sessions).writeSigned(pane)
-                .writeSigned(origin).writeUnsigned(windowsPerPane));
+        return writeTo(new CompactWriter(sizeHint())).toByteArray();
+    }
+
+    /** Room for the encoding, so a writer need not grow: the counters and a few bytes per duration. */
+    int sizeHint() {
+        return 64 + 3 * (int) sessions;
+    }
+
+    /** Appends the whole partial, as {@link #write()} has it, to what the writer holds. */
+    CompactWriter writeTo(CompactWriter out) {
+        countersTo(out.writeSigned(pane).writeSigned(origin).writeUnsigned(windowsPerPane));
         for (int i = 0; i < sessions; i++) {
             out.writeUnsigned(durations[i]);
         }
-        return out.toByteArray();
+        return out;
     }
 
     static Partial read(byte[] bytes) {

@@ -30,11 +30,7 @@ public final class WindowFeedSerde implements Serde<Object> {
 
     static byte[] write(Object value) {
         if (value instanceof Partial partial) {
-            byte[] body = partial.write();
-            byte[] bytes = new byte[body.length + 1];
-            bytes[0] = PARTIAL_TAG;
-            System.arraycopy(body, 0, bytes, 1, body.length);
-            return bytes;
+            return partial.writeTo(new CompactWriter(1 + partial.sizeHint()).writeByte(PARTIAL_TAG)).toByteArray();
         }
         Contribution contribution = (Contribution) value;
         Contribution.Kind kind = contribution.kind();

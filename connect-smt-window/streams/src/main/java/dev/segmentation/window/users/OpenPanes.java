@@ -1,7 +1,6 @@
 package dev.segmentation.window.users;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -42,39 +41,29 @@ final class OpenPanes {
         this.windows = windows;
         this.origin = origin;
         this.store = store;
-        Map<Bytes, long[]> durations = new HashMap<>();
+        Map<PaneSegment, TreeMap<Integer, Long>> durations = new HashMap<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 ByteBuffer key = ByteBuffer.wrap(entry.key.get());
                 long pane = key.getLong() ^ Long.MIN_VALUE;
-                byte kind = key.get();
-                if (kind == COUNTERS) {
-                    Bytes segment = rest(key);
-                    open.computeIfAbsent(pane, p -> new HashMap<>()).put(segment,
+                if (key.get() == COUNTERS) {
+                    open.computeIfAbsent(pane, p -> new HashMap<>()).put(rest(key),
                             Partial.readCounters(entry.value, pane, origin, windows.windowsPerEvent()));
                 } else {
                     int index = key.getInt();
-                    Bytes counters = countersKey(pane, rest(key));
-                    long[] list = durations.computeIfAbsent(counters, k -> new long[0]);
-                    if (index >= list.length) {
-                        list = Arrays.copyOf(list, index + 1);
-                        durations.put(counters, list);
-                    }
-                    list[index] = new CompactReader(entry.value).readUnsigned();
+                    durations.computeIfAbsent(new PaneSegment(pane, rest(key)), k -> new TreeMap<>())
+                            .put(index, new CompactReader(entry.value).readUnsigned());
                 }
             }
         }
-        // Durations come back in the order they were added, so the partial is the one that was stored.
-        durations.forEach((counters, list) -> {
-            ByteBuffer key = ByteBuffer.wrap(counters.get());
-            long pane = key.getLong() ^ Long.MIN_VALUE;
-            key.get();
-            Partial partial = open.get(pane).get(rest(key));
-            for (long duration : list) {
-                partial.addSession(duration);
-            }
-        });
+        // Durations go back in the order they were added, so the partial is the one that was stored.
+        durations.forEach((at, byIndex) -> byIndex.values()
+                .forEach(open.get(at.pane()).get(at.segment())::addSession));
+    }
+
+    /** Where a stored duration belongs. */
+    private record PaneSegment(long pane, Bytes segment) {
     }
 
     /** Folds a contribution at {@code timeMs} into its segment's partial of that time's pane. */
