@@ -81,7 +81,7 @@ class SegmentationRebalanceIT {
         stack.connect("PUT", "/connectors/" + CONNECTOR + "/config", simulatorConfig());
         awaitUntil(() -> simulatorFinished() && caughtUp(REFERENCE_ID),
                 "the simulator's watermarks and the reference instance's last output");
-        inputRecords = inputEnds().values().stream().mapToLong(Long::longValue).sum();
+        inputRecords = committedEnds(INPUT_TOPICS).values().stream().mapToLong(Long::longValue).sum();
 
         Process first = startInstance("first");
         awaitUntil(() -> progress() >= 0.1, "a tenth of the input read by the first instance");
@@ -220,10 +220,10 @@ class SegmentationRebalanceIT {
                 .findValues("watermark.sent").stream().filter(JsonNode::asBoolean).count() == TASKS;
     }
 
-    /** The read-committed end of every input partition. */
-    private static Map<TopicPartition, Long> inputEnds() throws Exception {
+    /** The read-committed end of every partition of the topics, each of {@link #TASKS} partitions. */
+    private static Map<TopicPartition, Long> committedEnds(List<String> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (String topic : INPUT_TOPICS) {
+        for (String topic : topics) {
             for (int partition = 0; partition < TASKS; partition++) {
                 latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
             }
@@ -249,15 +249,10 @@ class SegmentationRebalanceIT {
     private static boolean caughtUp(String applicationId) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                 .partitionsToOffsetAndMetadata().get();
-        String repartition = applicationId + "-contributions-by-segment-repartition";
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        inputEnds().keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-        for (int partition = 0; partition < TASKS; partition++) {
-            latest.put(new TopicPartition(repartition, partition), OffsetSpec.latest());
-        }
-        var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-        return latest.keySet().stream().allMatch(partition -> committed.containsKey(partition)
-                && ends.get(partition).offset() - committed.get(partition).offset() <= 1);
+        List<String> topics = new ArrayList<>(INPUT_TOPICS);
+        topics.add(applicationId + "-contributions-by-segment-repartition");
+        return committedEnds(topics).entrySet().stream().allMatch(end -> committed.containsKey(end.getKey())
+                && end.getValue() - committed.get(end.getKey()).offset() <= 1);
     }
 
     private static TopicReader reader() {
