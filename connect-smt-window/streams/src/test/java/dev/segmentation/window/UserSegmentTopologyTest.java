@@ -19,14 +19,17 @@ import dev.segmentation.window.TestEvents.Event;
 /** One user's lifecycle and value segments over event time, as the compacted topic receives them. */
 class UserSegmentTopologyTest {
 
+    private SegmentationHarness harness = newHarness();
 
-    private final SegmentationHarness harness = new SegmentationHarness(Map.of(
+    private static SegmentationHarness newHarness() {
+        return new SegmentationHarness(Map.of(
             SegmentationConfig.LIFECYCLE_NEW_CONFIG, Long.toString(HOUR),
             SegmentationConfig.LIFECYCLE_AT_RISK_CONFIG, Long.toString(2 * HOUR),
             SegmentationConfig.LIFECYCLE_DORMANT_CONFIG, Long.toString(4 * HOUR),
             SegmentationConfig.VALUE_RECENCY_CONFIG, Long.toString(3 * HOUR),
             SegmentationConfig.VALUE_HIGH_ORDERS_CONFIG, "2",
             SegmentationConfig.VALUE_HIGH_REVENUE_CONFIG, "10000"));
+    }
 
     private static final String[] SEGMENT = {"25-34", "de", "web.de"};
 
@@ -78,6 +81,44 @@ class UserSegmentTopologyTest {
                 row -> (Long) row.get("active_users"));
         assertThat(active).containsEntry(WindowKey.of(SEGMENT, T0), 1L).hasSize(8)
                 .doesNotContainKey(WindowKey.of(ExpectedMetrics.UNKNOWN, T0));
+    }
+
+    @Test
+    void rowsBeforeTheRegistrationsEventTimeDoNotDependOnWhenItArrived() {
+        // The sign-in is five minutes before the registration in event time. Whether the registration arrives
+        // before or after the sign-in is applied, the rows must be the same: unknown at the sign-in, known after.
+        List<List<Object>> registrationFirst = rowsOf(() -> {
+            harness.send(Event.registration("r1", "u1", T0 + 5 * MINUTE, 30, "de", "web.de"));
+            harness.send(Event.inSession(TestEvents.SIGN_IN, "i1", "u1", T0, "s1"));
+            harness.sendWatermarks(T0 + 16 * MINUTE);
+            harness.sendWatermarks(T0 + 3 * HOUR);
+        });
+        harness.close();
+        harness = newHarness();
+        List<List<Object>> signInApplied = rowsOf(() -> {
+            harness.send(Event.inSession(TestEvents.SIGN_IN, "i1", "u1", T0, "s1"));
+            // Every topic has reached 8:16, so the sign-in at 8:00 is applied; the registration at 8:05 is still
+            // within the grace of 15 minutes when it arrives.
+            harness.sendWatermarks(T0 + 16 * MINUTE);
+            harness.send(Event.registration("r1", "u1", T0 + 5 * MINUTE, 30, "de", "web.de"));
+            harness.sendWatermarks(T0 + 3 * HOUR);
+        });
+
+        assertThat(signInApplied).isEqualTo(registrationFirst);
+        assertThat(registrationFirst).first()
+                .isEqualTo(Arrays.asList("unknown", "active", "none", null, T0));
+        assertThat(registrationFirst.get(1))
+                .isEqualTo(Arrays.asList("25-34", "new", "none", T0 + 5 * MINUTE, T0 + 5 * MINUTE));
+    }
+
+    private List<List<Object>> rowsOf(Runnable input) {
+        input.run();
+        return harness.read("user_segments").stream()
+                .map(record -> Arrays.asList(record.value().get("age_band").toString(),
+                        record.value().get("lifecycle_segment").toString(),
+                        record.value().get("value_segment").toString(), record.value().get("registered_at"),
+                        record.value().get("as_of")))
+                .toList();
     }
 
     @Test

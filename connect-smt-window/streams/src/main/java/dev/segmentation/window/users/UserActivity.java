@@ -414,7 +414,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
 
     /** The user's segment for an event at the given time: their registration's, from its event time on. */
     private static Bytes segmentAt(UserState user, long timeMs) {
-        return user.segmentKey == null || user.registeredAt > timeMs ? UNKNOWN : Bytes.wrap(user.segmentKey);
+        return user.registeredBy(timeMs) ? Bytes.wrap(user.segmentKey) : UNKNOWN;
     }
 
     private static Contribution.Kind kindOf(UserEvent event) {

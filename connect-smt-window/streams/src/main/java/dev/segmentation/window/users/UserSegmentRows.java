@@ -22,7 +22,7 @@ final class UserSegmentRows {
     UserSegmentUpdate changed(Bytes userKey, UserState user, long nowMs) {
         Lifecycle lifecycle = rules.lifecycle(user, nowMs);
         ValueSegment value = rules.value(user, nowMs);
-        boolean segmentKnown = user.segmentKey != null;
+        boolean segmentKnown = user.registeredBy(nowMs);
         if (lifecycle.ordinal() == user.emittedLifecycle && value.ordinal() == user.emittedValue
                 && user.checkOuts == user.emittedCheckOuts && segmentKnown == user.emittedSegmentKnown) {
             return null;
@@ -43,7 +43,7 @@ final class UserSegmentRows {
         row.put("email_domain", segment.emailDomain());
         row.put("lifecycle_segment", lifecycle.label());
         row.put("value_segment", value.label());
-        row.put("registered_at", user.registeredAt == UserState.NONE ? null : user.registeredAt);
+        row.put("registered_at", segmentKnown ? user.registeredAt : null);
         row.put("check_outs", user.checkOuts);
         row.put("revenue_cents", user.revenueCents);
         row.put("last_check_out_at", user.lastCheckOut == UserState.NONE ? null : user.lastCheckOut);

@@ -17,7 +17,7 @@ public record UserSegmentRules(long newMs, long atRiskAfterMs, long dormantAfter
 
     /** The lifecycle segment at event time {@code now}. */
     Lifecycle lifecycle(UserState user, long now) {
-        if (user.registeredAt != UserState.NONE && now - user.registeredAt < newMs) {
+        if (user.registeredBy(now) && now - user.registeredAt < newMs) {
             return Lifecycle.NEW;
         }
         long idle = now - user.lastActivity;

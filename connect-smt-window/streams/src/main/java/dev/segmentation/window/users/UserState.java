@@ -27,7 +27,7 @@ final class UserState {
     /** 2: no early sign-outs, since events arrive in event-time order. */
     private static final int FORMAT = 2;
 
-    /** The segment key from the user's registration; null until it is seen. */
+    /** The segment key from the user's registration; null until it arrives. */
     byte[] segmentKey;
     long registeredAt = NONE;
     long lastActivity = NONE;
@@ -55,6 +55,15 @@ final class UserState {
     long[] recentHashes = new long[0];
     long[] recentTimes = new long[0];
     int recentCount;
+
+    /**
+     * Whether the user had registered by event time {@code timeMs}. A registration sets the segment when it arrives,
+     * which may be before events of the user that are earlier in event time are applied: those must not see it, or
+     * what they produce would depend on arrival order.
+     */
+    boolean registeredBy(long timeMs) {
+        return segmentKey != null && registeredAt <= timeMs;
+    }
 
     /** The serde of the user state store. */
     static Serde<UserState> serde() {
