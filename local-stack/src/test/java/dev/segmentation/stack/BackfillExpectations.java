@@ -129,7 +129,7 @@ final class BackfillExpectations {
         }
     }
 
-    /** The last user segment row of a user. */
+    /** One user segment row. */
     record UserRow(String ageBand, String language, String domain, String lifecycle, String value, Long registeredAt,
                    int checkOuts, long revenueCents, Long lastCheckOutAt, long asOf) {
     }
@@ -142,7 +142,8 @@ final class BackfillExpectations {
     final Map<String, Map<RowKey, Map<String, Object>>> rows = new TreeMap<>();
     /** The late counts: (late_events, late_sessions) per window and segment, as the last row of each key says. */
     final Map<RowKey, List<Long>> late = new TreeMap<>();
-    final Map<String, UserRow> users = new TreeMap<>();
+    /** Every user segment row of each user, in the order they are written. */
+    final Map<String, List<UserRow>> users = new TreeMap<>();
     final Set<DeadLetter> deadLetters = new HashSet<>();
     /** The smallest release point of all partitions, which decides which windows have closed. */
     long releasedMs;
@@ -327,7 +328,7 @@ final class BackfillExpectations {
         }
         closeTimedOut(userId, open, releasePoint);
         sessionsLeftOpen += open.size();
-        users.put(userId, row.last(userId, releasePoint));
+        users.put(userId, row.rows(userId, releasePoint));
     }
 
     /** Ends, earliest first, the sessions whose last event plus the timeout is at or before {@code upTo}. */
@@ -468,13 +469,14 @@ final class BackfillExpectations {
     }
 
     /**
-     * A user's segment row as their applied events change it. Within a run shorter than every threshold of the
-     * lifecycle and value segments, only events change it: the first one (the row appears), and each check-out
-     * (the count, and perhaps the value segment).
+     * A user's segment rows as their applied events change them. Within a run shorter than every threshold of the
+     * lifecycle and value segments, only events change the row: the first one (the row appears), and each check-out
+     * (the count, and perhaps the value segment). A row is written at each such change, with {@code as_of} its event
+     * time.
      */
     private final class RowState {
         private final Event registration;
-        private long firstEvent = NONE;
+        private final List<UserRow> rows = new ArrayList<>();
         private long lastActivity = NONE;
         private int checkOuts;
         private long revenue;
@@ -485,22 +487,24 @@ final class BackfillExpectations {
         }
 
         void apply(Event event) {
-            if (firstEvent == NONE) {
-                firstEvent = event.timestampMs();
-                if (registration != null && registration.timestampMs() > firstEvent) {
-                    throw new IllegalStateException("User " + event.userId() + " has an event before their "
-                            + "registration; the expectations assume journeys that start with it");
-                }
+            boolean first = rows.isEmpty();
+            if (first && registration != null && registration.timestampMs() > event.timestampMs()) {
+                throw new IllegalStateException("User " + event.userId() + " has an event before their "
+                        + "registration; the expectations assume journeys that start with it");
             }
             lastActivity = Math.max(lastActivity, event.timestampMs());
-            if (event.topic().equals(CHECK_OUT)) {
+            boolean checkOut = event.topic().equals(CHECK_OUT);
+            if (checkOut) {
                 checkOuts++;
                 revenue += event.totalCents();
                 lastCheckOut = Math.max(lastCheckOut, event.timestampMs());
             }
+            if (first || checkOut) {
+                rows.add(row(event.timestampMs()));
+            }
         }
 
-        UserRow last(String userId, long end) {
+        List<UserRow> rows(String userId, long end) {
             long firstTimedChange = Math.min(lastActivity + settings.atRiskMs(),
                     lastCheckOut == NONE ? Long.MAX_VALUE : lastCheckOut + settings.recencyMs());
             if (registration != null) {
@@ -510,6 +514,10 @@ final class BackfillExpectations {
                 throw new IllegalStateException("User " + userId + "'s segments change with time alone before the end "
                         + "of the run; keep the run shorter than the lifecycle and value thresholds");
             }
+            return rows;
+        }
+
+        private UserRow row(long asOf) {
             String lifecycle = registration != null ? "new" : "active";
             String value;
             if (checkOuts == 0) {
@@ -522,7 +530,7 @@ final class BackfillExpectations {
             List<String> segment = registration == null ? List.of(UNKNOWN, UNKNOWN, UNKNOWN) : segmentOf(registration);
             return new UserRow(segment.get(0), segment.get(1), segment.get(2), lifecycle, value,
                     registration == null ? null : registration.timestampMs(), checkOuts, revenue,
-                    lastCheckOut == NONE ? null : lastCheckOut, Math.max(firstEvent, lastCheckOut));
+                    lastCheckOut == NONE ? null : lastCheckOut, asOf);
         }
     }
 
