@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.segmentation.window.ExpectedMetrics.WindowKey;
 import dev.segmentation.window.TestEvents.Event;
+import dev.segmentation.window.users.UserActivity;
 
 /** What happens to each input record before it counts: decoding, checks, deduplication, dead letters. */
 class IntakeTopologyTest {
@@ -117,6 +118,30 @@ class IntakeTopologyTest {
         Map<WindowKey, Long> late = OutputRows.latest(harness.read("segment_late_events"), "late_events", HOUR,
                 row -> (Long) row.get("late_events"));
         assertThat(late).containsEntry(WindowKey.of(SEGMENT, T0 + 30 * MINUTE), 1L).hasSize(8);
+    }
+
+    @Test
+    void anIdleUsersStateForgetsTheirEventIdsOnceNoneCanComeAgain() {
+        Event checkOut = Event.checkOut("e2", "u1", T0 + 10 * MINUTE, "s1", 2_500);
+        harness.send(Event.registration("e1", "u1", T0, 30, "de", "web.de"));
+        harness.send(checkOut);
+        harness.sendWatermarks(T0 + HOUR);
+        List<byte[]> remembering = harness.readChangelog(UserActivity.STATE_STORE, "u1");
+        // The horizon (two hours) after the check-out, plus the grace for the release point to get there.
+        harness.sendWatermarks(T0 + 10 * MINUTE + 2 * HOUR + 15 * MINUTE + 1);
+        List<byte[]> forgotten = harness.readChangelog(UserActivity.STATE_STORE, "u1");
+
+        assertThat(remembering).isNotEmpty();
+        assertThat(forgotten).isNotEmpty();
+        // Each remembered id takes a hash of 8 bytes and an event time of 6.
+        assertThat(forgotten.get(forgotten.size() - 1).length)
+                .isLessThanOrEqualTo(remembering.get(remembering.size() - 1).length - 2 * 14);
+        // A copy of the check-out (after it and two watermarks on its topic) is now more than the horizon behind its
+        // topic: a dead letter, not a second order.
+        harness.send(checkOut);
+        harness.sendWatermarks(T0 + 6 * HOUR);
+        assertThat(OutputRows.deadLetters(harness.readDeadLetters()))
+                .containsExactly(new ExpectedMetrics.DeadLetter(TestEvents.CHECK_OUT, 3, "expired"));
     }
 
     private Map<WindowKey, Long> registrations() {

@@ -15,6 +15,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -124,6 +125,13 @@ final class SegmentationHarness implements AutoCloseable {
     List<TestRecord<byte[], Object>> readWindowFeed() {
         return driver.createOutputTopic("segmentation-" + SegmentationTopology.REPARTITION_NAME + "-repartition",
                 new ByteArrayDeserializer(), new WindowFeedSerde().deserializer()).readRecordsToList();
+    }
+
+    /** The values a state store's changelog got for one key since the last read of that changelog, in order. */
+    List<byte[]> readChangelog(String store, String key) {
+        return driver.createOutputTopic("segmentation-" + store + "-changelog", new StringDeserializer(),
+                        new ByteArrayDeserializer()).readRecordsToList().stream()
+                .filter(record -> key.equals(record.key())).map(TestRecord::value).toList();
     }
 
     /** Everything written to the dead-letter topic since the last read. */

@@ -12,7 +12,8 @@ import org.apache.kafka.common.utils.Bytes;
  * <p>A duplicate repeats the whole event, so an id is remembered with its event time, as a 64-bit hash: the entry
  * stays small, and the chance that two of one user's events within the horizon share a hash is about n² / 2^65
  * for n events, negligible. Keeping the ids with the user, rather than in a store of their own, saves a read, a
- * write and a changelog record per event; an entry sheds ids older than the horizon whenever it is written.
+ * write and a changelog record per event; an entry sheds ids older than the horizon whenever it is written, and
+ * all of them once its newest is that old ({@link #forgetAllAt}), so that an idle user's entry carries none.
  */
 final class RecentEvents {
 
@@ -35,7 +36,7 @@ final class RecentEvents {
             }
         }
         if (nowMs != UserState.NONE) {
-            forgetBefore(user, nowMs - horizonMs);
+            forget(user, nowMs);
         }
         if (user.recentCount == user.recentHashes.length) {
             int capacity = Math.max(4, user.recentCount * 2);
@@ -46,6 +47,26 @@ final class RecentEvents {
         user.recentTimes[user.recentCount] = eventTimeMs;
         user.recentCount++;
         return false;
+    }
+
+    /** Forgets the ids of events more than the horizon behind {@code nowMs}: none of them can come again. */
+    void forget(UserState user, long nowMs) {
+        forgetBefore(user, nowMs - horizonMs);
+    }
+
+    /**
+     * The event time at which {@link #forget} forgets every id the user has, or {@link UserState#NO_DUE} when there
+     * is none.
+     */
+    long forgetAllAt(UserState user) {
+        if (user.recentCount == 0) {
+            return UserState.NO_DUE;
+        }
+        long newest = user.recentTimes[0];
+        for (int i = 1; i < user.recentCount; i++) {
+            newest = Math.max(newest, user.recentTimes[i]);
+        }
+        return newest + horizonMs + 1;
     }
 
     private static void forgetBefore(UserState user, long oldestMs) {

@@ -344,6 +344,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
             }
             user.indexedDue = UserState.NO_DUE;
             sessions.expire(user, dueMs, this::sessionEnded);
+            recentEvents.forget(user, dueMs);
             settle(userKey, user, segmentAt(user, dueMs), dueMs, due, now);
         }
         timers.firedUntil(now);
@@ -365,11 +366,13 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     }
 
     /**
-     * Arms the user's timer for their next deadline, unless the live entry already fires no later. While timers
+     * Arms the user's timer for their next deadline, unless the live entry already fires no later: a session's end,
+     * a change of segment with time alone, or the time their remembered event ids can all be forgotten. While timers
      * fire up to {@code firingUntil}, one armed within that range joins {@code dueNow}.
      */
     private void rearm(Bytes userKey, UserState user, long now, TreeSet<Bytes> dueNow, long firingUntil) {
-        long next = Math.min(sessions.nextDeadline(user), rules.nextChange(user, now));
+        long next = Math.min(Math.min(sessions.nextDeadline(user), rules.nextChange(user, now)),
+                recentEvents.forgetAllAt(user));
         if (next < user.indexedDue) {
             Bytes entry = timers.schedule(next, userKey);
             user.indexedDue = next;

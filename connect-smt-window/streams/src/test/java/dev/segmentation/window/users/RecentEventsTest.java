@@ -39,6 +39,19 @@ class RecentEventsTest {
     }
 
     @Test
+    void forgetsEveryIdOnceTheNewestIsBeyondTheHorizon() {
+        recent.isDuplicate(user, id("a"), 1_000, 1_000);
+        recent.isDuplicate(user, id("b"), 5_000, 5_000);
+        assertThat(recent.forgetAllAt(user)).isEqualTo(5_000 + HORIZON + 1);
+
+        recent.forget(user, 5_000 + HORIZON);
+        assertThat(user.recentCount).as("b can still come again").isEqualTo(1);
+        recent.forget(user, recent.forgetAllAt(user));
+        assertThat(user.recentCount).isZero();
+        assertThat(recent.forgetAllAt(user)).isEqualTo(UserState.NO_DUE);
+    }
+
+    @Test
     void spreadsSimilarIdsOverTheWholeHash() {
         assertThat(RecentEvents.hash(bytes("ev-1"))).isNotEqualTo(RecentEvents.hash(bytes("ev-2")));
         assertThat(Long.bitCount(RecentEvents.hash(bytes("ev-1")) ^ RecentEvents.hash(bytes("ev-2"))))
