@@ -566,7 +566,12 @@ class SegmentationBackfillIT {
         });
         got.keySet().stream().filter(user -> !want.containsKey(user))
                 .forEach(user -> problems.put(user, "unexpected rows " + got.get(user)));
-        return problems.entrySet().stream().limit(15).map(entry -> entry.getKey() + ": " + entry.getValue()).toList();
+        List<String> report = new ArrayList<>(problems.entrySet().stream().limit(15)
+                .map(entry -> entry.getKey() + ": " + entry.getValue()).toList());
+        if (problems.size() > 15) {
+            report.add("... and " + (problems.size() - 15) + " more users like that");
+        }
+        return report;
     }
 
     /** Missing, unexpected and different entries, the first few of each kind with a count of the rest. */
