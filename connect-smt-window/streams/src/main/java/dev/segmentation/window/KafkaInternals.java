@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * <p>The application is not a plugin loaded into someone else's runtime: it ships with the Kafka Streams version
  * the parent pom pins, so every upgrade is made by this project, with these tests. Each is worth keeping: without
  * the fixed-key factory, what the window stage reads back from a store at start-up or sends as a clock tick would
- * need a key-changing processor, and so one more repartition topic; without the flush listener, every waiting event
- * and every session duration reaches its changelog twice. Only the last can fail at run time without failing the
- * build, and it falls back to plain caching, saying so once.
+ * need a key-changing processor, and so one more repartition topic; without the flush listener, the per-user stage
+ * would write its state with every change, through Kafka's record cache, rather than once per commit. Only the last
+ * can fail at run time without failing the build, and it falls back to writing at once, saying so once.
  */
 public final class KafkaInternals {
 
@@ -38,25 +38,26 @@ public final class KafkaInternals {
     }
 
     /**
-     * Keeps a cached store's short-lived entries out of its changelog.
+     * Runs an action in Kafka's cache-flush phase, which comes before every commit: the task's commit, a rebalance's
+     * and a clean shutdown's alike, and before the transaction's records are flushed. What the action writes to a
+     * changelogged store is therefore in the transaction that commits the input it came from.
      *
-     * <p>A store that holds records only while they wait (events for their place in the order) deletes most
-     * entries within the commit interval that wrote them. Kafka's record cache then holds a deleted entry, and on
-     * flush writes it to the store below and so to the changelog as a tombstone: one changelog record per waiting
-     * record, though the store never held the key. With a flush listener the cache first asks the store below
-     * whether it holds the key, and writes nothing when it holds neither an old nor a new value; this is how Kafka's
-     * own tables keep their changelogs small. What outlives a commit is still written and logged, and its later
-     * delete too, so a restart restores exactly what was waiting.
+     * <p>The phase flushes only stores with something dirty in their cache, so the action runs when the given
+     * store's one entry has been written since the last flush (the per-user stage's {@code WriteBehind} writes it). It may
+     * also run between commits, when the record cache is full and evicts that entry; running early is harmless, as
+     * it writes what has changed so far and the rest before the commit. The action runs with the record context of
+     * the record that wrote the entry, which the changelog's records take their timestamp from.
      *
-     * @param store a store from {@code ProcessorContext.getStateStore}, built with caching enabled
-     * @return whether the store took the listener; if not, it keeps working and writes the tombstones
+     * @param store  a store from {@code ProcessorContext.getStateStore}, built with caching enabled
+     * @param action what to write
+     * @return whether the store took the action; if not, the caller must write at once, and a warning says so once
      */
-    public static boolean keepShortLivedEntriesOutOfChangelog(StateStore store) {
-        // Nothing listens: the flushed entries have no reader downstream.
-        boolean taken = store instanceof CachedStateStore<?, ?> cached && cached.setFlushListener(record -> { }, false);
+    public static boolean runWhenCacheFlushes(StateStore store, Runnable action) {
+        boolean taken = store instanceof CachedStateStore<?, ?> cached
+                && cached.setFlushListener(record -> action.run(), false);
         if (!taken && FALLBACK_LOGGED.compareAndSet(false, true)) {
-            log.warn("Store {} takes no flush listener in this Kafka Streams version; entries that come and go within "
-                    + "a commit reach its changelog as tombstones, which is correct and larger", store.name());
+            log.warn("Store {} takes no flush listener in this Kafka Streams version; state is written with every "
+                    + "change instead of once per commit, which is correct and slower", store.name());
         }
         return taken;
     }

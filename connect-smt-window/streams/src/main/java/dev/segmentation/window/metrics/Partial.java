@@ -93,6 +93,11 @@ public final class Partial {
         return duration;
     }
 
+    /** The duration of the session added {@code index}-th, counting from 0. */
+    public long duration(int index) {
+        return durations[index];
+    }
+
     /** Adds an ended session, or one restored from a store. */
     public void addSession(long durationMs) {
         if (sessions == durations.length) {

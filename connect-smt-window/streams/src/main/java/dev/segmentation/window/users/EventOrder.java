@@ -42,7 +42,8 @@ import dev.segmentation.window.ingest.UserEvent;
  * that then arrives behind what was released can no longer take its place and counts as late.
  *
  * <p>The waiting events are in a changelogged store, so a crash loses none and the stage resumes with the same
- * order; the topic clocks are stored too, so that the late decision after a restart is the one made before it.
+ * order; the topic clocks are stored too, so that the late decision after a restart is the one made before it. The
+ * stores are written once per commit ({@link #write}): most events wait for less than a commit, and never reach them.
  */
 final class EventOrder {
 
@@ -65,6 +66,13 @@ final class EventOrder {
     private final Set<String> idleTopics = new HashSet<>();
     private final int partition;
     private final TreeMap<Key, Held> waiting = new TreeMap<>();
+    private final Runnable changed;
+    /** Waiting events not in the store yet. */
+    private final Set<Key> unwritten = new HashSet<>();
+    /** Events released since the last write that are in the store. */
+    private final List<Key> releasedWritten = new ArrayList<>();
+    /** Whether a clock or the release point has moved since the last write. */
+    private boolean clocksMoved;
     private long nextSequence;
     /** Everything at or before this event time has been released. */
     private long released = NONE;
@@ -75,15 +83,17 @@ final class EventOrder {
      * @param partition    the input partition, for the log
      * @param waitingStore the events waiting for release, restored from its changelog after a crash
      * @param clockStore   each topic's clock, and the release point
+     * @param changed      told after every change, so that {@link #write} runs before the next commit
      */
     EventOrder(Collection<String> topics, int partition, long graceMs, long idleMs,
-               KeyValueStore<Bytes, byte[]> waitingStore, KeyValueStore<Bytes, byte[]> clockStore) {
+               KeyValueStore<Bytes, byte[]> waitingStore, KeyValueStore<Bytes, byte[]> clockStore, Runnable changed) {
         this.topics = List.copyOf(topics);
         this.partition = partition;
         this.graceMs = graceMs;
         this.idleMs = idleMs;
         this.waitingStore = waitingStore;
         this.clockStore = clockStore;
+        this.changed = changed;
         try (KeyValueIterator<Bytes, byte[]> it = clockStore.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
@@ -128,7 +138,8 @@ final class EventOrder {
         lastHeard.put(topic, wallClockMs);
         if (timestampMs > clockOf(topic)) {
             clocks.put(topic, timestampMs);
-            store(topic, timestampMs);
+            clocksMoved = true;
+            changed.run();
         }
     }
 
@@ -141,7 +152,8 @@ final class EventOrder {
         Key key = new Key(event.timestampMs(), releaseRank(event.type()), nextSequence++);
         Held held = new Held(event, late);
         waiting.put(key, held);
-        waitingStore.put(key.bytes(), writeHeld(held));
+        unwritten.add(key);
+        changed.run();
     }
 
     /**
@@ -182,14 +194,39 @@ final class EventOrder {
         while (!waiting.isEmpty() && waiting.firstKey().timeMs <= upToMs) {
             Map.Entry<Key, Held> first = waiting.pollFirstEntry();
             due.add(first.getValue());
-            // put(null) deletes without reading the old value back, as delete() would.
-            waitingStore.put(first.getKey().bytes(), null);
+            if (!unwritten.remove(first.getKey())) {
+                releasedWritten.add(first.getKey());
+            }
         }
         if (upToMs > released) {
             released = upToMs;
-            store(RELEASED_KEY, upToMs);
+            clocksMoved = true;
+        }
+        if (!due.isEmpty() || clocksMoved) {
+            changed.run();
         }
         return due;
+    }
+
+    /**
+     * Writes what changed since the last write to the stores: the events that arrived and still wait, the deletes
+     * of those that were written and have been released, and the clocks.
+     */
+    void write() {
+        for (Key key : unwritten) {
+            waitingStore.put(key.bytes(), writeHeld(waiting.get(key)));
+        }
+        unwritten.clear();
+        for (Key key : releasedWritten) {
+            // put(null) deletes without reading the old value back, as delete() would.
+            waitingStore.put(key.bytes(), null);
+        }
+        releasedWritten.clear();
+        if (clocksMoved) {
+            clocks.forEach(this::store);
+            store(RELEASED_KEY, released);
+            clocksMoved = false;
+        }
     }
 
     /** Everything at or before this event time has been released; {@link #NONE} before the first release. */

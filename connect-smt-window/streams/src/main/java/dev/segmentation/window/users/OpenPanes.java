@@ -1,8 +1,10 @@
 package dev.segmentation.window.users;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -22,9 +24,10 @@ import dev.segmentation.window.metrics.Partial;
  * The partial aggregates a per-user task is still adding to, one per segment and pane, until its release point has
  * passed the pane: nothing it applies afterwards can fall in that pane, so the partial is sent then, once.
  *
- * <p>The partials live in memory and are written through to a changelogged store, so a restart resumes them. The
- * store holds each partial's counters under one key and each session duration under a key of its own: a duration is
- * written once, while the counters change with every contribution and stay small.
+ * <p>The partials live in memory and are written to a changelogged store once per commit ({@link #write}), so a
+ * restart resumes them as the last commit left them. The store holds each partial's counters under one key and each
+ * session duration under a key of its own: a duration is written once, while the counters change with every
+ * contribution and stay small.
  */
 final class OpenPanes {
 
@@ -34,13 +37,21 @@ final class OpenPanes {
     private final WindowSpec windows;
     private final int origin;
     private final KeyValueStore<Bytes, byte[]> store;
+    private final Runnable changed;
     /** Open partials by pane, then by segment. */
-    private final TreeMap<Long, Map<Bytes, Partial>> open = new TreeMap<>();
+    private final TreeMap<Long, Map<Bytes, Open>> open = new TreeMap<>();
+    /** The open partials changed since the last write. */
+    private final List<Open> unwritten = new ArrayList<>();
 
-    OpenPanes(WindowSpec windows, int origin, KeyValueStore<Bytes, byte[]> store) {
+    /**
+     * @param store   the changelogged store, read back here
+     * @param changed told after every change, so that {@link #write} runs before the next commit
+     */
+    OpenPanes(WindowSpec windows, int origin, KeyValueStore<Bytes, byte[]> store, Runnable changed) {
         this.windows = windows;
         this.origin = origin;
         this.store = store;
+        this.changed = changed;
         Map<PaneSegment, TreeMap<Integer, Long>> durations = new HashMap<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
@@ -48,8 +59,11 @@ final class OpenPanes {
                 ByteBuffer key = ByteBuffer.wrap(entry.key.get());
                 long pane = key.getLong() ^ Long.MIN_VALUE;
                 if (key.get() == COUNTERS) {
-                    open.computeIfAbsent(pane, p -> new HashMap<>()).put(rest(key),
+                    Bytes segment = rest(key);
+                    Open restored = new Open(pane, segment,
                             Partial.readCounters(entry.value, pane, origin, windows.windowsPerEvent()));
+                    restored.countersWritten = true;
+                    open.computeIfAbsent(pane, p -> new HashMap<>()).put(segment, restored);
                 } else {
                     int index = key.getInt();
                     durations.computeIfAbsent(new PaneSegment(pane, rest(key)), k -> new TreeMap<>())
@@ -58,8 +72,28 @@ final class OpenPanes {
             }
         }
         // Durations go back in the order they were added, so the partial is the one that was stored.
-        durations.forEach((at, byIndex) -> byIndex.values()
-                .forEach(open.get(at.pane()).get(at.segment())::addSession));
+        durations.forEach((at, byIndex) -> {
+            Open restored = open.get(at.pane()).get(at.segment());
+            byIndex.values().forEach(restored.partial::addSession);
+            restored.durationsWritten = byIndex.size();
+        });
+    }
+
+    /** An open partial, and how much of it the store holds. */
+    private static final class Open {
+        final long pane;
+        final Bytes segment;
+        final Partial partial;
+        boolean countersWritten;
+        int durationsWritten;
+        /** Whether it is in the list of partials changed since the last write. */
+        boolean listed;
+
+        Open(long pane, Bytes segment, Partial partial) {
+            this.pane = pane;
+            this.segment = segment;
+            this.partial = partial;
+        }
     }
 
     /** Where a stored duration belongs. */
@@ -69,14 +103,29 @@ final class OpenPanes {
     /** Folds a contribution at {@code timeMs} into its segment's partial of that time's pane. */
     void add(Bytes segment, Contribution contribution, long timeMs) {
         long pane = windows.latestWindow(timeMs);
-        Partial partial = open.computeIfAbsent(pane, p -> new HashMap<>())
-                .computeIfAbsent(segment, s -> new Partial(pane, origin, windows.windowsPerEvent()));
-        long duration = partial.add(contribution);
-        if (duration >= 0) {
-            store.put(durationKey(pane, (int) partial.sessions() - 1, segment),
-                    new CompactWriter(8).writeUnsigned(duration).toByteArray());
+        Open partial = open.computeIfAbsent(pane, p -> new HashMap<>())
+                .computeIfAbsent(segment, s -> new Open(pane, s, new Partial(pane, origin, windows.windowsPerEvent())));
+        partial.partial.add(contribution);
+        if (!partial.listed) {
+            partial.listed = true;
+            unwritten.add(partial);
         }
-        store.put(countersKey(pane, segment), partial.writeCounters());
+        changed.run();
+    }
+
+    /** Writes the partials changed since the last write: their counters, and the durations added to them. */
+    void write() {
+        for (Open partial : unwritten) {
+            partial.listed = false;
+            for (; partial.durationsWritten < partial.partial.sessions(); partial.durationsWritten++) {
+                store.put(durationKey(partial.pane, partial.durationsWritten, partial.segment),
+                        new CompactWriter(8).writeUnsigned(partial.partial.duration(partial.durationsWritten))
+                                .toByteArray());
+            }
+            store.put(countersKey(partial.pane, partial.segment), partial.partial.writeCounters());
+            partial.countersWritten = true;
+        }
+        unwritten.clear();
     }
 
     /**
@@ -85,19 +134,25 @@ final class OpenPanes {
      * forgets it.
      */
     void closeThrough(long releasedMs, BiConsumer<Bytes, Partial> send) {
-        Iterator<Map.Entry<Long, Map<Bytes, Partial>>> panes = open.entrySet().iterator();
+        Iterator<Map.Entry<Long, Map<Bytes, Open>>> panes = open.entrySet().iterator();
         while (panes.hasNext()) {
-            Map.Entry<Long, Map<Bytes, Partial>> entry = panes.next();
+            Map.Entry<Long, Map<Bytes, Open>> entry = panes.next();
             long pane = entry.getKey();
             if (lastMillisecond(pane) > releasedMs) {
                 return;
             }
             entry.getValue().forEach((segment, partial) -> {
-                send.accept(segment, partial);
-                // put(null) deletes without reading the old value back, as delete() would.
-                store.put(countersKey(pane, segment), null);
-                for (int i = 0; i < partial.sessions(); i++) {
+                send.accept(segment, partial.partial);
+                // Only what the store holds is deleted; put(null) deletes without reading the old value back.
+                if (partial.countersWritten) {
+                    store.put(countersKey(pane, segment), null);
+                }
+                for (int i = 0; i < partial.durationsWritten; i++) {
                     store.put(durationKey(pane, i, segment), null);
+                }
+                if (partial.listed) {
+                    partial.listed = false;
+                    unwritten.remove(partial);
                 }
             });
             panes.remove();

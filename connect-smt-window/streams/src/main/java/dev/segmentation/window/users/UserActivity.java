@@ -15,11 +15,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-import dev.segmentation.window.KafkaInternals;
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.WindowSpec;
 import dev.segmentation.window.ingest.DeadLetterHeaders;
@@ -84,7 +82,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     private final List<long[]> endedSessions = new ArrayList<>(2);
 
     private ProcessorContext<Bytes, Object> context;
-    private KeyValueStore<Bytes, UserState> users;
+    private UserStates users;
     private UserTimers timers;
     private EventOrder order;
     private OpenPanes panes;
@@ -108,7 +106,8 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     }
 
     /**
-     * The processor with its five stores.
+     * The processor with its stores. None has Kafka's record cache but the write-behind marker's: the state that
+     * changes with every event is held as objects and written once per commit ({@link WriteBehind}).
      *
      * @param windows        the windows, whose grace is how long an event may wait for its place in the order
      * @param dedupHorizonMs how long event ids are remembered, in event time
@@ -120,22 +119,21 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
                                                                            UserSegmentRules rules) {
         Set<StoreBuilder<?>> stores = Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.Bytes(),
-                        UserState.serde()).withCachingEnabled(),
+                        UserState.serde()).withCachingDisabled(),
                 // Not cached: the timers are read by range, and Kafka's cache copies the keys of every range it
                 // serves, while a RocksDB iterator seeks straight to the first one.
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingDisabled(),
                 // In memory: it holds the grace period's events and is read back only at start-up, from its
-                // changelog. Cached, so that an event that comes and goes within one commit never reaches the
-                // changelog (see KafkaInternals).
+                // changelog.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ORDER_STORE), Serdes.Bytes(),
-                        Serdes.ByteArray()).withCachingEnabled(),
+                        Serdes.ByteArray()).withCachingDisabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.Bytes(),
-                        Serdes.ByteArray()).withCachingEnabled(),
-                // In memory and cached, as the waiting events: a few dozen counters rewritten with every event, and
-                // durations that mostly leave within the commit they came in.
+                        Serdes.ByteArray()).withCachingDisabled(),
+                // In memory, as the waiting events: a few dozen partials, read back only at start-up.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PANE_STORE), Serdes.Bytes(),
-                        Serdes.ByteArray()).withCachingEnabled());
+                        Serdes.ByteArray()).withCachingDisabled(),
+                WriteBehind.storeBuilder());
         return new ProcessorSupplier<>() {
             @Override
             public Processor<Bytes, Ingested, Bytes, Object> get() {
@@ -152,21 +150,26 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     @Override
     public void init(ProcessorContext<Bytes, Object> context) {
         this.context = context;
-        this.users = context.getStateStore(STATE_STORE);
+        // Built anew at every start, as what is held in memory: a task revived after a failure reads the stores.
+        WriteBehind writeBehind = new WriteBehind(context.getStateStore(WriteBehind.STORE), this::writeHeldState);
+        this.users = new UserStates(context.getStateStore(STATE_STORE), writeBehind::changed);
         this.timers = new UserTimers(context.getStateStore(TIMER_STORE));
         // Input topics are co-partitioned, so the task's partition names the upstream partition.
         this.origin = context.taskId().partition();
-        KeyValueStore<Bytes, byte[]> waiting = context.getStateStore(ORDER_STORE);
-        KafkaInternals.keepShortLivedEntriesOutOfChangelog(waiting);
-        this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs, waiting,
-                context.getStateStore(CLOCK_STORE));
-        KeyValueStore<Bytes, byte[]> paneStore = context.getStateStore(PANE_STORE);
-        KafkaInternals.keepShortLivedEntriesOutOfChangelog(paneStore);
-        this.panes = new OpenPanes(windows, origin, paneStore);
+        this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs,
+                context.getStateStore(ORDER_STORE), context.getStateStore(CLOCK_STORE), writeBehind::changed);
+        this.panes = new OpenPanes(windows, origin, context.getStateStore(PANE_STORE), writeBehind::changed);
         this.watermarkSent = EventOrder.NONE;
         this.lastTick = Long.MIN_VALUE;
         // A topic that falls silent stops holding the others back after the idle time, with or without a record.
         context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> release(false));
+    }
+
+    /** Writes what changed in memory since the last commit to the stores: run before every commit. */
+    private void writeHeldState() {
+        users.write();
+        order.write();
+        panes.write();
     }
 
     @Override

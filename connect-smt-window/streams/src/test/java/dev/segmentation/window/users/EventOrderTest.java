@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class EventOrderTest {
 
     @Test
     void releasesInEventTimeOrderOnceEveryTopicHasPassedByTheGrace() {
-        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks);
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 10 * MINUTE), 0);
         arrive(order, "user_registration", event(EventType.USER_REGISTRATION, "r1", 10 * MINUTE), 0);
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 20 * MINUTE), 0);
@@ -45,15 +46,16 @@ class EventOrderTest {
 
     @Test
     void lateIsDecidedByTheEventsOwnTopicAndSurvivesARestart() {
-        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks);
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 60 * MINUTE), 0);
         assertThat(order.isLate("sign_in", 45 * MINUTE)).isTrue();
         assertThat(order.isLate("sign_in", 45 * MINUTE + 1)).isFalse();
         assertThat(order.isLate("user_registration", 0)).as("its own topic has sent nothing").isFalse();
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 50 * MINUTE), 0);
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i0", 40 * MINUTE), 0);
+        order.write();
 
-        EventOrder restarted = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks);
+        EventOrder restarted = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
         assertThat(restarted.isLate("sign_in", 45 * MINUTE)).isTrue();
         arrive(restarted, "user_registration", event(EventType.USER_REGISTRATION, "r1", 90 * MINUTE), 0);
         restarted.heard("sign_in", 80 * MINUTE, 0);
@@ -64,8 +66,33 @@ class EventOrderTest {
     }
 
     @Test
+    void theStoresHoldWhatWaitedAtTheLastWriteAndNothingThatCameAndWentBetweenWrites() {
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 10 * MINUTE), 0);
+        arrive(order, "user_registration", event(EventType.USER_REGISTRATION, "r1", 30 * MINUTE), 0);
+        assertThat(entries(waiting)).as("nothing is written before the commit").isZero();
+        order.write();
+        assertThat(entries(waiting)).isEqualTo(2);
+
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 12 * MINUTE), 0);
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i3", 40 * MINUTE), 0);
+        assertThat(ids(order.release(order.releasePoint(0)))).containsExactly("i1", "i2");
+        order.write();
+        assertThat(entries(waiting)).as("i1 deleted, i2 never written, r1 and i3 waiting").isEqualTo(2);
+
+        // A restart after more arrived but before it was written: the input after the last commit is read again.
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i4", 90 * MINUTE), 0);
+        EventOrder restarted = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        assertThat(restarted.clockOf("sign_in")).isEqualTo(40 * MINUTE);
+        assertThat(restarted.released()).as("registrations at 30 min, minus grace").isEqualTo(15 * MINUTE);
+        restarted.heard("user_registration", 120 * MINUTE, 0);
+        restarted.heard("sign_in", 120 * MINUTE, 0);
+        assertThat(ids(restarted.release(restarted.releasePoint(0)))).containsExactly("r1", "i3");
+    }
+
+    @Test
     void aSilentTopicStopsHoldingThePartitionAfterTheIdleTimeFromTheFirstRecord() {
-        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks);
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 60 * MINUTE), 1_000);
         assertThat(order.releasePoint(1_000 + IDLE)).isEqualTo(EventOrder.NONE);
         assertThat(order.releasePoint(1_001 + IDLE)).isEqualTo(45 * MINUTE);
@@ -89,6 +116,16 @@ class EventOrderTest {
     private static List<String> ids(List<EventOrder.Held> held) {
         return held.stream().map(h -> new String(h.event().eventId().get(), StandardCharsets.UTF_8)
                 + (h.late() ? "!" : "")).toList();
+    }
+
+    private static long entries(KeyValueStore<Bytes, byte[]> store) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            long n = 0;
+            for (; it.hasNext(); it.next()) {
+                n++;
+            }
+            return n;
+        }
     }
 
     private static KeyValueStore<Bytes, byte[]> store(String name) {

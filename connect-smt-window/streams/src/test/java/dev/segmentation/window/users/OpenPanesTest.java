@@ -1,6 +1,7 @@
 package dev.segmentation.window.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,13 +42,15 @@ class OpenPanesTest {
 
     @Test
     void aPartialResumesAfterARestartWithItsCountersAndEveryDurationInOrder() {
-        OpenPanes before = new OpenPanes(WINDOWS, 3, store);
+        OpenPanes before = new OpenPanes(WINDOWS, 3, store, () -> { });
         before.add(DE, new Contribution(Contribution.Kind.SIGN_IN, 3, 0b1111, 0), T0 + MINUTE);
+        before.write();
         before.add(DE, new Contribution(Contribution.Kind.SESSION_END, 3, 0, 5 * MINUTE), T0 + 2 * MINUTE);
         before.add(ALL, new Contribution(Contribution.Kind.REGISTRATION, 3, 0, 0), T0 + 2 * MINUTE);
+        before.write();
 
         // A new task instance restored from the store, as after a crash or a rebalance.
-        OpenPanes after = new OpenPanes(WINDOWS, 3, store);
+        OpenPanes after = new OpenPanes(WINDOWS, 3, store, () -> { });
         after.add(DE, new Contribution(Contribution.Kind.SESSION_END, 3, 0, 2 * MINUTE), T0 + 3 * MINUTE);
         after.add(DE, new Contribution(Contribution.Kind.CHECK_OUT, 3, 0, 1_999), T0 + 4 * MINUTE);
         after.closeThrough(T0 + 15 * MINUTE - 1, (segment, partial) -> sent.add(partial));
@@ -68,7 +71,7 @@ class OpenPanesTest {
 
     @Test
     void aPaneIsSentOnceTheReleasePointHasPassedItsLastMillisecondAndOnlyOnce() {
-        OpenPanes panes = new OpenPanes(WINDOWS, 0, store);
+        OpenPanes panes = new OpenPanes(WINDOWS, 0, store, () -> { });
         panes.add(DE, new Contribution(Contribution.Kind.REGISTRATION, 0, 0, 0), T0 + 14 * MINUTE);
         panes.add(DE, new Contribution(Contribution.Kind.REGISTRATION, 0, 0, 0), T0 + 15 * MINUTE);
 
@@ -78,5 +81,26 @@ class OpenPanesTest {
         panes.closeThrough(T0 + 20 * MINUTE, (segment, partial) -> sent.add(partial));
         assertThat(sent).extracting(Partial::pane).containsExactly(WINDOWS.latestWindow(T0));
         assertThat(panes.lastMillisecond(WINDOWS.latestWindow(T0))).isEqualTo(T0 + 15 * MINUTE - 1);
+    }
+
+    @Test
+    void onlyWhatWasWrittenBeforeARestartResumesAndAPartialSentBeforeItsWriteLeavesNothing() {
+        OpenPanes before = new OpenPanes(WINDOWS, 0, store, () -> { });
+        before.add(DE, new Contribution(Contribution.Kind.REGISTRATION, 0, 0, 0), T0 + MINUTE);
+        before.add(DE, new Contribution(Contribution.Kind.SESSION_END, 0, 0, 3 * MINUTE), T0 + 16 * MINUTE);
+        before.closeThrough(T0 + 15 * MINUTE - 1, (segment, partial) -> sent.add(partial));
+        before.write();
+        // Not written: the input that made it is read again after the restart.
+        before.add(DE, new Contribution(Contribution.Kind.SESSION_END, 0, 0, 4 * MINUTE), T0 + 17 * MINUTE);
+
+        OpenPanes after = new OpenPanes(WINDOWS, 0, store, () -> { });
+        after.closeThrough(T0 + 30 * MINUTE - 1, (segment, partial) -> sent.add(partial));
+
+        assertThat(sent).extracting(Partial::pane, Partial::sessions)
+                .containsExactly(tuple(WINDOWS.latestWindow(T0), 0L), tuple(WINDOWS.latestWindow(T0 + 15 * MINUTE), 1L));
+        assertThat(sent.get(1).duration(0)).isEqualTo(3 * MINUTE);
+        try (KeyValueIterator<Bytes, byte[]> left = store.all()) {
+            assertThat(left.hasNext()).as("sent partials leave the store").isFalse();
+        }
     }
 }
