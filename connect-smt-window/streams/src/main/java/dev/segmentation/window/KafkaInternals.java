@@ -43,10 +43,10 @@ public final class KafkaInternals {
      * changelogged store is therefore in the transaction that commits the input it came from.
      *
      * <p>The phase flushes only stores with something dirty in their cache, so the action runs when the given
-     * store's one entry has been written since the last flush (the per-user stage's {@code WriteBehind} writes it). It may
-     * also run between commits, when the record cache is full and evicts that entry; running early is harmless, as
-     * it writes what has changed so far and the rest before the commit. The action runs with the record context of
-     * the record that wrote the entry, which the changelog's records take their timestamp from.
+     * store's one entry has been written since the last flush (the per-user stage's {@code WriteBehind} writes it).
+     * It may also run between commits, when the record cache is full and evicts that entry; running early is
+     * harmless, as it writes what has changed so far and the rest before the commit. The action runs with the record
+     * context of the record that wrote the entry, which the changelog's records take their timestamp from.
      *
      * @param store  a store from {@code ProcessorContext.getStateStore}, built with caching enabled
      * @param action what to write
