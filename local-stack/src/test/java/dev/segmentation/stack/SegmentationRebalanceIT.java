@@ -201,7 +201,8 @@ class SegmentationRebalanceIT {
                     .findFirst().orElseThrow();
         }
         ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Xms512m", "-Xmx512m", "-XX:+UseParallelGC", "-XX:-TieredCompilation", "-Duser.timezone=UTC",
+                "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC", "-XX:-TieredCompilation",
+                "-Duser.timezone=UTC",
                 "-cp", jar + ":" + streams.resolve("lib") + "/*", "dev.segmentation.window.SegmentationApp",
                 file.toString())
                 .redirectErrorStream(true)
