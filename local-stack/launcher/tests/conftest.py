@@ -45,7 +45,7 @@ def fake_connect() -> Iterator[FakeConnect]:
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_PUT = _answer
+        do_GET = do_PUT = do_POST = _answer
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -10,6 +10,7 @@ import components
 import connect_api
 import settings
 from errors import StackError
+from support import FakeConnect
 
 
 class FakePart(components.Component):
@@ -108,3 +109,23 @@ def test_a_connect_worker_that_does_not_answer_means_start_the_stack() -> None:
 def test_a_module_not_built_says_how_to_build_it() -> None:
     with pytest.raises(StackError, match=r"no-such-module is not built: run `mvn -B -DskipTests package`"):
         components.module_classpath("no-such-module", "no-such-module")
+
+
+def test_a_failed_task_is_restarted_with_what_failed_and_a_running_one_is_left_alone(
+        fake_connect: FakeConnect) -> None:
+    fake_connect.answers[("GET", "/connectors/sim/status")] = (200, {
+        "name": "sim", "connector": {"state": "RUNNING"},
+        "tasks": [{"id": 0, "state": "FAILED", "trace": "ConnectException: OffsetStorageWriter is already flushing\n"
+                                                        "\tat org.apache.kafka.connect.runtime.WorkerTask"},
+                  {"id": 1, "state": "RUNNING"}]})
+    fake_connect.answers[("POST", "/connectors/sim/restart?includeTasks=true&onlyFailed=true")] = (202, {})
+    fake_connect.answers[("GET", "/connectors/sink/status")] = (200, {
+        "name": "sink", "connector": {"state": "RUNNING"}, "tasks": [{"id": 0, "state": "RUNNING"}]})
+
+    assert connect_api.restart_if_failed(fake_connect.url, "sim") == \
+        "task 0 failed: ConnectException: OffsetStorageWriter is already flushing"
+    assert connect_api.restart_if_failed(fake_connect.url, "sink") is None
+    assert connect_api.restart_if_failed(fake_connect.url, "not-yet-deployed") is None
+
+    assert [(method, path) for method, path, _ in fake_connect.requests if method == "POST"] == [
+        ("POST", "/connectors/sim/restart?includeTasks=true&onlyFailed=true")]
