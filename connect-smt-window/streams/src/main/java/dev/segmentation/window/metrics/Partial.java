@@ -59,27 +59,19 @@ public final class Partial {
         return sessions;
     }
 
-    /**
-     * Folds in one contribution of this pane.
-     *
-     * @return the session duration to remember by itself, or -1 if it is not a session's end
-     */
-    public long add(Contribution contribution) {
+    /** Folds in one contribution of this pane. */
+    public void add(Contribution contribution) {
         Contribution.Kind kind = contribution.kind();
         if (kind.isInputEvent()) {
             events++;
         }
-        long duration = -1;
         switch (kind) {
             case REGISTRATION -> registrations++;
             case CHECK_OUT -> {
                 orders++;
                 revenueCents += contribution.amount();
             }
-            case SESSION_END -> {
-                duration = contribution.amount();
-                addSession(duration);
-            }
+            case SESSION_END -> addSession(contribution.amount());
             default -> {
             }
         }
@@ -90,7 +82,6 @@ public final class Partial {
                 firstVisits[metric * windowsPerPane + age]++;
             }
         }
-        return duration;
     }
 
     /** The duration of the session added {@code index}-th, counting from 0. */

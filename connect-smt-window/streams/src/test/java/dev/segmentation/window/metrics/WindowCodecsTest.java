@@ -43,8 +43,10 @@ class WindowCodecsTest {
         partial.add(new Contribution(Contribution.Kind.SIGN_IN, 3, 0b0110, 0));
         partial.add(new Contribution(Contribution.Kind.SIGN_IN, 3, 0b1010, 0));
         partial.add(new Contribution(Contribution.Kind.CHECK_OUT, 3, 0b1, 2_500));
-        assertThat(partial.add(new Contribution(Contribution.Kind.SESSION_END, 3, 0, 60_000))).isEqualTo(60_000);
+        partial.add(new Contribution(Contribution.Kind.SESSION_END, 3, 0, 60_000));
         partial.add(new Contribution(Contribution.Kind.SESSION_END, 3, 0, 1_000));
+        assertThat(partial.duration(0)).as("durations kept in the order they came").isEqualTo(60_000);
+        assertThat(partial.duration(1)).isEqualTo(1_000);
 
         Partial copy = (Partial) feed.deserializer().deserialize("t", feed.serializer().serialize("t", partial));
 
