@@ -45,12 +45,23 @@ final class LocalStack {
 
     /**
      * Runs a command that starts the stack, such as {@code up} or {@code demo --timeout 240}, in a new temporary
-     * home, and returns once it has succeeded; its output is then in {@link #startOutput()}.
+     * home, and returns once it has succeeded; its output is then in {@link #startOutput()}. If it fails, what it
+     * started is stopped and the home kept.
      */
     static LocalStack start(String name, Map<String, String> environment, String... command)
             throws IOException, InterruptedException {
         Path home = Files.createTempDirectory(name);
-        String output = run(home, environment, command);
+        String output;
+        try {
+            output = run(home, environment, command);
+        } catch (IllegalStateException e) {
+            // No test gets the stack to stop, and what did start would keep running beside every later test. The
+            // home and its logs stay for a look.
+            Process down = pipeline(home, Map.of(), "down");
+            down.getInputStream().transferTo(System.out);
+            down.waitFor(3, TimeUnit.MINUTES);
+            throw e;
+        }
         LocalStack stack = new LocalStack(home, JSON.readTree(home.resolve("ports.json").toFile()));
         stack.startOutput = output;
         return stack;
