@@ -566,12 +566,7 @@ class SegmentationBackfillIT {
         });
         got.keySet().stream().filter(user -> !want.containsKey(user))
                 .forEach(user -> problems.put(user, "unexpected rows " + got.get(user)));
-        List<String> report = new ArrayList<>(problems.entrySet().stream().limit(15)
-                .map(entry -> entry.getKey() + ": " + entry.getValue()).toList());
-        if (problems.size() > 15) {
-            report.add("... and " + (problems.size() - 15) + " more users like that");
-        }
-        return report;
+        return firstFew(problems.entrySet().stream().map(entry -> entry.getKey() + ": " + entry.getValue()).toList());
     }
 
     /** Missing, unexpected and different entries, the first few of each kind with a count of the rest. */
@@ -593,12 +588,18 @@ class SegmentationBackfillIT {
         });
         List<String> report = new ArrayList<>();
         for (List<String> kind : List.of(missing, different, unexpected)) {
-            report.addAll(kind.subList(0, Math.min(15, kind.size())));
-            if (kind.size() > 15) {
-                report.add("... and " + (kind.size() - 15) + " more like that");
-            }
+            report.addAll(firstFew(kind));
         }
         return report;
+    }
+
+    /** The first 15 lines of a report, and how many more there are. */
+    private static List<String> firstFew(List<String> lines) {
+        List<String> few = new ArrayList<>(lines.subList(0, Math.min(15, lines.size())));
+        if (lines.size() > 15) {
+            few.add("... and " + (lines.size() - 15) + " more like that");
+        }
+        return few;
     }
 
     private interface Check {
