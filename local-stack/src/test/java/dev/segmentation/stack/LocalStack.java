@@ -57,9 +57,7 @@ final class LocalStack {
         } catch (IllegalStateException e) {
             // No test gets the stack to stop, and what did start would keep running beside every later test. The
             // home and its logs stay for a look.
-            Process down = pipeline(home, Map.of(), "down");
-            down.getInputStream().transferTo(System.out);
-            down.waitFor(3, TimeUnit.MINUTES);
+            down(home, false);
             throw e;
         }
         LocalStack stack = new LocalStack(home, JSON.readTree(home.resolve("ports.json").toFile()));
@@ -134,6 +132,13 @@ final class LocalStack {
         return response.body().isBlank() ? null : JSON.readTree(response.body());
     }
 
+    /** Runs {@code ./pipeline down}, or {@code down --purge}, in a home; whether it finished within 3 minutes. */
+    private static boolean down(Path home, boolean purge) throws IOException, InterruptedException {
+        Process down = purge ? pipeline(home, Map.of(), "down", "--purge") : pipeline(home, Map.of(), "down");
+        down.getInputStream().transferTo(System.out);
+        return down.waitFor(3, TimeUnit.MINUTES);
+    }
+
     /**
      * Runs {@code ./pipeline down} and returns the processes of the stack that are still running afterwards,
      * which should be none.
@@ -152,9 +157,7 @@ final class LocalStack {
         if (Files.exists(postmaster)) {
             pids.add(Long.parseLong(Files.readAllLines(postmaster).get(0).trim()));
         }
-        Process down = purge ? pipeline(home, Map.of(), "down", "--purge") : pipeline(home, Map.of(), "down");
-        down.getInputStream().transferTo(System.out);
-        if (!down.waitFor(3, TimeUnit.MINUTES)) {
+        if (!down(home, purge)) {
             throw new IllegalStateException("./pipeline down did not finish within 3 minutes");
         }
         List<Long> survivors = new ArrayList<>();
