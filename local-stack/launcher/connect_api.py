@@ -54,9 +54,9 @@ def wait_running(connect_url: str, name: str, timeout_s: float = 60) -> None:
         except StackError:
             state = None  # not yet known to the status topic
         if state:
-            for part in [state["connector"], *state.get("tasks", [])]:
-                if part["state"] == "FAILED":
-                    raise StackError(f"Connector {name} failed:\n{part.get('trace', '')[:3000]}")
+            failed = _failed_parts(state)
+            if failed:
+                raise StackError(f"Connector {name} failed:\n{failed[0][1][:3000]}")
             tasks = state.get("tasks", [])
             if state["connector"]["state"] == "RUNNING" and tasks and all(t["state"] == "RUNNING" for t in tasks):
                 return
@@ -75,13 +75,17 @@ def restart_if_failed(connect_url: str, name: str) -> str | None:
         state = status(connect_url, name)
     except StackError:
         return None  # not yet known to the status topic
-    failed = [(part_name, part.get("trace", "")) for part_name, part in
-              [("connector", state["connector"]), *((f"task {t['id']}", t) for t in state.get("tasks", []))]
-              if part["state"] == "FAILED"]
+    failed = _failed_parts(state)
     if not failed:
         return None
     _call("POST", f"{connect_url}/connectors/{name}/restart?includeTasks=true&onlyFailed=true")
     return "; ".join(f"{part_name} failed: {(trace.splitlines() or ['no trace'])[0]}" for part_name, trace in failed)
+
+
+def _failed_parts(state: dict[str, Any]) -> list[tuple[str, str]]:
+    """The connector's FAILED instance and tasks in a status answer, each named and with its trace."""
+    parts = [("connector", state["connector"]), *((f"task {t['id']}", t) for t in state.get("tasks", []))]
+    return [(part_name, part.get("trace", "")) for part_name, part in parts if part["state"] == "FAILED"]
 
 
 def summary(connect_url: str) -> list[str]:
