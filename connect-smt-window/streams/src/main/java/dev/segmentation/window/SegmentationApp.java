@@ -45,6 +45,8 @@ public final class SegmentationApp {
     private static final Logger log = LoggerFactory.getLogger(SegmentationApp.class);
     /** Records a poll returns and a partition buffers; see {@link #streamsConfig}. */
     static final int FAIR_BUFFER_RECORDS = 100;
+    /** The first retry's backoff, for Kafka Streams and its clients; see {@link #streamsConfig}. */
+    static final long START_UP_RETRY_BACKOFF_MS = 10L;
 
     private SegmentationApp() {
     }
@@ -80,6 +82,11 @@ public final class SegmentationApp {
         props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, FAIR_BUFFER_RECORDS);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), FAIR_BUFFER_RECORDS);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 128 * 1024);
+        // When the application creates its internal topics (a fresh application id), Kafka Streams checks them one
+        // by one and sleeps this backoff after each while others remain: 100 ms by default, 0.8 s of start-up for
+        // its nine changelogs. Clients start their own retries from it too, growing exponentially to
+        // retry.backoff.max.ms (1 s), so a broker outage is still not met with a storm of requests.
+        props.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, START_UP_RETRY_BACKOFF_MS);
         props.putAll(fileProperties);
         SegmentationConfig.CONFIG_DEF.names().forEach(props::remove);
         return props;

@@ -106,6 +106,17 @@ class SegmentationConfigTest {
         assertThat(SegmentationApp.streamsConfig(file).get("main.consumer.max.poll.records")).isEqualTo("1000");
     }
 
+    @Test
+    void internalTopicsAreCheckedWithoutTheDefaultTenthOfASecondBetweenThem() {
+        Properties streams = SegmentationApp.streamsConfig(new Properties());
+        streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        StreamsConfig config = new StreamsConfig(streams);
+        assertThat(config.getLong(StreamsConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(10L);
+        // Clients begin their retries there, and back off exponentially to Kafka's default ceiling.
+        assertThat(config.getProducerConfigs("client")).containsEntry("retry.backoff.ms", 10L)
+                .doesNotContainKey("retry.backoff.max.ms");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "segmentation.window.advance.ms, 7200000, segmentation.window.advance.ms",
