@@ -231,7 +231,7 @@ public final class StreamsBenchmark {
             }
             long startNanos = System.nanoTime();
             double startCpu = ProcessCpu.seconds(process.pid());
-            Map<String, Double> startThreads = ProcessCpu.byKind(process.pid(), appId);
+            Map<String, ProcessCpu.ThreadCpu> startThreads = ProcessCpu.threads(process.pid(), appId);
             long[] startTicks = machineTicks();
             String loadBefore = loadAverage();
             // Once every input record is in a committed offset, so is every contribution written to the
@@ -261,8 +261,8 @@ public final class StreamsBenchmark {
             long endNanos = System.nanoTime();
             long peakResident = ProcessCpu.peakResidentBytes(process.pid());
             double cpu = ProcessCpu.seconds(process.pid()) - startCpu;
-            Map<String, Double> threads = ProcessCpu.difference(ProcessCpu.byKind(process.pid(), appId),
-                    startThreads);
+            Map<String, Double> threads = ProcessCpu.byKind(startThreads, ProcessCpu.threads(process.pid(), appId),
+                    cpu);
             long[] endTicks = machineTicks();
             String loadAfter = loadAverage();
             double busy = 1 - (double) (endTicks[1] - startTicks[1]) / (endTicks[0] - startTicks[0]);
