@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.utils.Bytes;
@@ -73,10 +71,14 @@ final class EventOrder {
     /** The topics that hold nothing back, for a log line when one goes idle or comes back. */
     private final boolean[] idle;
     private final int partition;
-    private final TreeMap<Key, Held> waiting = new TreeMap<>();
+    private final TreeMap<Key, Waiting> waiting = new TreeMap<>();
     private final Runnable changed;
-    /** Waiting events not in the store yet. */
-    private final Set<Key> unwritten = new HashSet<>();
+    /**
+     * The events held since the last write, released or not: those still waiting then go to the store. A list
+     * and two flags per event cost less than a set of the unwritten ones, which every event entered and most left
+     * within the commit; the list is as long as the events one commit interval brings.
+     */
+    private final List<Waiting> heldSinceWrite = new ArrayList<>();
     /** Events released since the last write that are in the store. */
     private final List<Key> releasedWritten = new ArrayList<>();
     /** Whether a clock or the release point has moved since the last write. */
@@ -126,7 +128,9 @@ final class EventOrder {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 Key key = Key.read(entry.key);
-                waiting.put(key, readHeld(entry.value));
+                Waiting restored = new Waiting(key, readHeld(entry.value));
+                restored.written = true;
+                waiting.put(key, restored);
                 nextSequence = Math.max(nextSequence, key.sequence + 1);
             }
         }
@@ -167,9 +171,9 @@ final class EventOrder {
      */
     void hold(UserEvent event, boolean late) {
         Key key = new Key(event.timestampMs(), releaseRank(event.type()), nextSequence++);
-        Held held = new Held(event, late);
+        Waiting held = new Waiting(key, new Held(event, late));
         waiting.put(key, held);
-        unwritten.add(key);
+        heldSinceWrite.add(held);
         changed.run();
     }
 
@@ -218,10 +222,11 @@ final class EventOrder {
     List<Held> release(long upToMs) {
         List<Held> due = new ArrayList<>();
         while (!waiting.isEmpty() && waiting.firstKey().timeMs <= upToMs) {
-            Map.Entry<Key, Held> first = waiting.pollFirstEntry();
-            due.add(first.getValue());
-            if (!unwritten.remove(first.getKey())) {
-                releasedWritten.add(first.getKey());
+            Waiting first = waiting.pollFirstEntry().getValue();
+            first.released = true;
+            due.add(first.held);
+            if (first.written) {
+                releasedWritten.add(first.key);
             }
         }
         if (upToMs > released) {
@@ -239,10 +244,13 @@ final class EventOrder {
      * of those that were written and have been released, and the clocks.
      */
     void write() {
-        for (Key key : unwritten) {
-            waitingStore.put(key.bytes(), writeHeld(waiting.get(key)));
+        for (Waiting held : heldSinceWrite) {
+            if (!held.released) {
+                waitingStore.put(held.key.bytes(), writeHeld(held.held));
+                held.written = true;
+            }
         }
-        unwritten.clear();
+        heldSinceWrite.clear();
         for (Key key : releasedWritten) {
             // put(null) deletes without reading the old value back, as delete() would.
             waitingStore.put(key.bytes(), null);
@@ -313,6 +321,22 @@ final class EventOrder {
      * @param late whether it came too late to count but in the late events
      */
     record Held(UserEvent event, boolean late) {
+    }
+
+    /** A waiting event in its place, and what the store knows of it. */
+    private static final class Waiting {
+
+        final Key key;
+        final Held held;
+        /** Whether the store has it, so that its release must delete it there. */
+        boolean written;
+        /** Whether it has left the waiting ones. */
+        boolean released;
+
+        Waiting(Key key, Held held) {
+            this.key = key;
+            this.held = held;
+        }
     }
 
     /** A waiting event's place: event time, then type rank, then arrival; its store key sorts the same way. */
