@@ -126,8 +126,9 @@ public final class StreamsBenchmark {
         System.out.printf("  %-50s %.0f%% of %d cores busy, load average %s -> %s%n", "machine during the app run",
                 app.machineBusy() * 100, Runtime.getRuntime().availableProcessors(), app.loadBefore(),
                 app.loadAfter());
-        System.out.printf("  %-50s %,12.1f s   (steady rate %,.0f events/s after the first fifth)%n",
-                "app time to results (launch to last output)", app.secondsToResults(), app.steadyEventsPerSecond());
+        System.out.printf("  %-50s %,12.1f s   (start-up %.1f s, first fifth of the input %.1f s, steady rate %,.0f"
+                        + " events/s after it)%n", "app time to results (launch to last output)",
+                app.secondsToResults(), app.secondsToStart(), app.secondsToFirstFifth(), app.steadyEventsPerSecond());
         System.out.printf("  %-50s %,12.1f MiB   (compare a run of --events 5000000: the target is within 20%%)%n",
                 "app peak resident memory", app.peakResidentBytes() / 1048576.0);
         printTargets(events, floor, app);
@@ -274,6 +275,7 @@ public final class StreamsBenchmark {
             return new AppRun(events / seconds, seconds, cpu, totalCpu, events / cpu, threads, betweenStages,
                     directorySize(stateDir), storeSizes(stateDir), changelogSizes(stack, appId),
                     outputRows(stack, outputs, appId), busy, loadBefore, loadAfter, (endNanos - launchNanos) / 1e9,
+                    (startNanos - launchNanos) / 1e9, fifthReadNanos == 0 ? 0 : (fifthReadNanos - startNanos) / 1e9,
                     steadyRate, peakResident);
         } finally {
             process.destroyForcibly();
@@ -485,6 +487,7 @@ public final class StreamsBenchmark {
                           double eventsPerCpuSecond, Map<String, Double> cpuByThread, long betweenStages,
                           long stateBytes, Map<String, Long> storeBytes, Map<String, Long> changelogBytes,
                           Map<String, Long> outputRows, double machineBusy, String loadBefore, String loadAfter,
-                          double secondsToResults, double steadyEventsPerSecond, long peakResidentBytes) {
+                          double secondsToResults, double secondsToStart, double secondsToFirstFifth,
+                          double steadyEventsPerSecond, long peakResidentBytes) {
     }
 }
