@@ -19,6 +19,7 @@ from pathlib import Path
 
 import postgres
 from errors import StackError
+from jvm_archive import JvmArchive
 from processes import ManagedProcess, http_ok, port_open, rss_mib, wait_until
 from settings import REPO, STACK_BUILD, Settings
 
@@ -67,11 +68,15 @@ class Component:
         return path
 
 
+def java_binary() -> str:
+    """The `java` every part runs on: JAVA_HOME's when set, else the one on the PATH."""
+    java_home = os.environ.get("JAVA_HOME")
+    return str(Path(java_home) / "bin" / "java") if java_home else "java"
+
+
 def java(heap: str, classpath: list[str], main: str, *args: str,
          tuning: tuple[str, ...] = ("-XX:+UseG1GC",)) -> list[str]:
-    java_home = os.environ.get("JAVA_HOME")
-    binary = str(Path(java_home) / "bin" / "java") if java_home else "java"
-    return [binary, f"-Xmx{heap}", *tuning, "-Djava.awt.headless=true", "-Duser.timezone=UTC",
+    return [java_binary(), f"-Xmx{heap}", *tuning, "-Djava.awt.headless=true", "-Duser.timezone=UTC",
             f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", ":".join(classpath), main, *args]
 
 
@@ -267,6 +272,11 @@ STREAMS_HEAP = "512m"
 STREAMS_TUNING = (f"-Xms{STREAMS_HEAP}", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC", "-XX:-TieredCompilation")
 
 
+def streams_archive(settings: Settings, classpath: list[str]) -> JvmArchive:
+    """The Streams application's class archive for this build, in the stack's home."""
+    return JvmArchive(settings.home / "jvm-archive", java_binary(), classpath)
+
+
 class StreamsApp(Component):
     """The Kafka Streams segmentation stage of connect-smt-window/streams."""
 
@@ -277,9 +287,17 @@ class StreamsApp(Component):
         # The log is appended to across restarts: only what this start writes tells whether it is running.
         self.log_start = self.process.log_file.stat().st_size if self.process.log_file.exists() else 0
         properties = REPO / "connector-configs" / "segmentation-streams.properties"
-        self.process.start(java(STREAMS_HEAP, module_classpath(STREAMS_MODULE, STREAMS_ARTIFACT),
-                                "dev.segmentation.window.SegmentationApp", str(properties), tuning=STREAMS_TUNING),
-                           env=self.settings.service_env())
+        classpath = module_classpath(STREAMS_MODULE, STREAMS_ARTIFACT)
+        tuning = (*STREAMS_TUNING, *streams_archive(self.settings, classpath).options())
+        self.process.start(java(STREAMS_HEAP, classpath, "dev.segmentation.window.SegmentationApp", str(properties),
+                                tuning=tuning), env=self.settings.service_env())
+
+    def stop(self) -> bool:
+        stopped = super().stop()
+        if stopped and (REPO / STREAMS_MODULE / "target" / "lib").is_dir():
+            # The JVM writes the archive it recorded as it exits.
+            streams_archive(self.settings, module_classpath(STREAMS_MODULE, STREAMS_ARTIFACT)).keep_recording()
+        return stopped
 
     def ready(self) -> bool:
         # The application logs each state change; RUNNING means its partitions are assigned.

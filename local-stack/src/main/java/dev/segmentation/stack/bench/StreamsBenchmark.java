@@ -51,6 +51,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * that run's {@code --events}), {@code --app-properties k=v,k=v} to override application settings and
  * {@code --app-java-options "..."}: {@code ./pipeline} passes those the local stack runs the application with, heap
  * included (without an {@code -Xmx} there, the application gets 1 GiB), and a flight recording can be added there.
+ * {@code --app-archive-options "..."} are JVM options for the application alone, not the floor: {@code ./pipeline}
+ * passes those that map the local stack's class archive of this build, or record it when there is none yet (see
+ * {@code jvm_archive.py}).
  */
 public final class StreamsBenchmark {
 
@@ -208,7 +211,9 @@ public final class StreamsBenchmark {
             props.store(out, "segmentation benchmark");
         }
         Path log = stateDir.resolveSibling(appId + ".log");
-        String javaOptions = options.getOrDefault("app-java-options", "");
+        // The class archive or AOT cache is the application's own: the floor runs other classes.
+        String javaOptions = options.getOrDefault("app-java-options", "") + " "
+                + (subject == Subject.APPLICATION ? options.getOrDefault("app-archive-options", "") : "");
         System.out.printf("  application %s, JVM options [%s], settings %s, log %s%n", appId, javaOptions.trim(), file,
                 log);
 
