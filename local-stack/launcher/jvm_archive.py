@@ -61,12 +61,15 @@ class JvmArchive:
     def options(self) -> list[str]:
         """JVM options that map the archive when there is one, and otherwise record it at exit."""
         self.keep_recording()
+        # The JVM warns of every class it leaves out of an archive, into the application's log; errors stay.
+        quiet = "-Xlog:aot*=error,cds*=error" if self.aot else "-Xlog:cds*=error"
         if self.path.exists():
-            return [f"-XX:AOTCache={self.path}"] if self.aot else [f"-XX:SharedArchiveFile={self.path}"]
+            return [quiet, f"-XX:AOTCache={self.path}" if self.aot else f"-XX:SharedArchiveFile={self.path}"]
         self.directory.mkdir(parents=True, exist_ok=True)
         for stale in self.directory.glob("streams-*"):
             stale.unlink()
-        return [f"-XX:AOTCacheOutput={self.recording}"] if self.aot else [f"-XX:ArchiveClassesAtExit={self.recording}"]
+        return [quiet, f"-XX:AOTCacheOutput={self.recording}" if self.aot
+                else f"-XX:ArchiveClassesAtExit={self.recording}"]
 
     def keep_recording(self) -> bool:
         """After the recording JVM has exited: keeps what it wrote if a JVM maps it, else drops it."""
