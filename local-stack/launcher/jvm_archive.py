@@ -55,7 +55,7 @@ class JvmArchive:
             stat = file.stat() if file.exists() else None
             digest.update(f"{file} {stat.st_size if stat else -1} {stat.st_mtime_ns if stat else -1}\n".encode())
         # A rebuild changes the key: the JVM would refuse an archive of other jars anyway.
-        self.path = directory / f"streams-{digest.hexdigest()[:16]}.{'aot' if self.aot else 'jsa'}"
+        self.path = directory / f"streams-jdk{self.version}-{digest.hexdigest()[:16]}.{'aot' if self.aot else 'jsa'}"
         self.recording = self.path.with_name(self.path.name + ".part")
 
     def options(self) -> list[str]:
@@ -66,7 +66,8 @@ class JvmArchive:
         if self.path.exists():
             return [quiet, f"-XX:AOTCache={self.path}" if self.aot else f"-XX:SharedArchiveFile={self.path}"]
         self.directory.mkdir(parents=True, exist_ok=True)
-        for stale in self.directory.glob("streams-*"):
+        # Those of earlier builds on this JDK; another JDK's archive stays for when it runs again.
+        for stale in self.directory.glob(f"streams-jdk{self.version}-*"):
             stale.unlink()
         return [quiet, f"-XX:AOTCacheOutput={self.recording}" if self.aot
                 else f"-XX:ArchiveClassesAtExit={self.recording}"]

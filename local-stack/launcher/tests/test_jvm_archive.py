@@ -67,7 +67,7 @@ def test_jdk_25_records_and_maps_an_aot_cache(tmp_path: Path) -> None:
     assert archive.options() == ["-Xlog:aot*=error,cds*=error", f"-XX:AOTCache={archive.path}"]
 
 
-def test_a_rebuilt_jar_is_another_archive_and_the_old_one_goes(tmp_path: Path) -> None:
+def test_a_rebuilt_jar_is_another_archive_and_the_old_one_of_that_jdk_goes(tmp_path: Path) -> None:
     java = fake_java(tmp_path, "17.0.15")
     built = jar(tmp_path, "app.jar")
     before = JvmArchive(tmp_path / "archive", java, [str(built)])
@@ -78,9 +78,15 @@ def test_a_rebuilt_jar_is_another_archive_and_the_old_one_goes(tmp_path: Path) -
     built.write_bytes(b"rebuilt jar")
     after = JvmArchive(tmp_path / "archive", java, [str(built)])
 
+    other_jdk = JvmArchive(tmp_path / "archive", fake_java(tmp_path, "25.0.3"), [str(built)])
+    other_jdk.options()
+    other_jdk.recording.write_bytes(b"cache")
+    other_jdk.keep_recording()
+
     assert after.path != before.path
     assert after.options()[-1] == f"-XX:ArchiveClassesAtExit={after.recording}"
     assert not before.path.exists()
+    assert other_jdk.path.exists()
 
 
 def test_a_real_jvm_records_an_archive_the_next_one_maps(tmp_path: Path) -> None:
