@@ -30,7 +30,7 @@ def feature_version(binary: str) -> int:
 
 
 def expand(classpath: list[str]) -> list[Path]:
-    """The files a classpath names, `dir/*` entries expanded as the JVM does (its jars, in listing order)."""
+    """The files a classpath names, a `dir/*` entry standing for the jars in that folder."""
     files: list[Path] = []
     for entry in classpath:
         if entry.endswith("/*"):
