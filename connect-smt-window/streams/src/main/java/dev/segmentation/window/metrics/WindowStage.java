@@ -1,12 +1,9 @@
 package dev.segmentation.window.metrics;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
@@ -14,6 +11,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import dev.segmentation.window.StoreChangelogs;
 import dev.segmentation.window.WindowSpec;
 
 /**
@@ -21,10 +19,6 @@ import dev.segmentation.window.WindowSpec;
  * partitions, then the windows, which merge the per-user tasks' partials and emit final rows.
  */
 public final class WindowStage {
-
-    private static final Map<String, String> WAITING_CHANGELOG_CONFIG = Map.of(
-            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
-            TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()));
 
     private final WindowSpec windows;
     private final long dedupHorizonMs;
@@ -52,15 +46,14 @@ public final class WindowStage {
         return List.of(
                 // In memory, beside the queue OriginAlignment releases from: every record that waits is written here
                 // and deleted again, and in RocksDB that took about a tenth of the stream thread. The store is
-                // read only at start-up, when it is restored from its changelog in full, so the changelog is kept
-                // short: small segments that compaction can clean, and deletions it may drop after ten minutes.
+                // read only at start-up, when it is restored from its changelog in full.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OriginAlignment.WAITING_STORE),
                         Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled()
-                        .withLoggingEnabled(WAITING_CHANGELOG_CONFIG),
+                        .withLoggingEnabled(StoreChangelogs.RESTORED_IN_FULL),
                 // In memory too, beside the panes SegmentWindows keeps: a few panes per segment, read at start-up.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentWindows.PANE_STORE),
                         Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled()
-                        .withLoggingEnabled(WAITING_CHANGELOG_CONFIG),
+                        .withLoggingEnabled(StoreChangelogs.RESTORED_IN_FULL),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SegmentWindows.CLOCK_STORE),
                         Serdes.Bytes(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SegmentWindows.LATE_STORE),

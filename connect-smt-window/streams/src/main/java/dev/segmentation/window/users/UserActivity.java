@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.segmentation.window.Segment;
+import dev.segmentation.window.StoreChangelogs;
 import dev.segmentation.window.WindowSpec;
 import dev.segmentation.window.ingest.DeadLetterHeaders;
 import dev.segmentation.events.EventType;
@@ -127,12 +128,12 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
                 // In memory: it holds the grace period's events and is read back only at start-up, from its
                 // changelog.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ORDER_STORE), Serdes.Bytes(),
-                        Serdes.ByteArray()).withCachingDisabled(),
+                        Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(StoreChangelogs.RESTORED_IN_FULL),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingDisabled(),
                 // In memory, as the waiting events: a few dozen partials, read back only at start-up.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PANE_STORE), Serdes.Bytes(),
-                        Serdes.ByteArray()).withCachingDisabled(),
+                        Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(StoreChangelogs.RESTORED_IN_FULL),
                 WriteBehind.storeBuilder());
         return new ProcessorSupplier<>() {
             @Override
