@@ -294,9 +294,13 @@ class StreamsApp(Component):
 
     def stop(self) -> bool:
         stopped = super().stop()
-        if stopped and (REPO / STREAMS_MODULE / "target" / "lib").is_dir():
+        if stopped:
+            try:
+                classpath = module_classpath(STREAMS_MODULE, STREAMS_ARTIFACT)
+            except StackError:
+                return stopped  # not built: it cannot have recorded an archive
             # The JVM writes the archive it recorded as it exits.
-            streams_archive(self.settings, module_classpath(STREAMS_MODULE, STREAMS_ARTIFACT)).keep_recording()
+            streams_archive(self.settings, classpath).keep_recording()
         return stopped
 
     def ready(self) -> bool:
