@@ -257,24 +257,24 @@ def bench(args: argparse.Namespace) -> int:
     tools = components.kafka_classpath()
     classpath = [str(REPO / module / "target" / "classes") for module in BENCH_MODULES] + tools
     app_classpath = components.module_classpath(components.STREAMS_MODULE, components.STREAMS_ARTIFACT)
-    archive = components.streams_archive(settings, app_classpath)
-    archive_options = archive.options() if which == "streams" else []
+    # The Streams application's class archive; the simulator benchmark runs no application.
+    archive = components.streams_archive(settings, app_classpath) if which == "streams" else None
     command = components.java("1g", classpath, BENCHMARKS[which],
                               "--bootstrap", settings.bootstrap_servers, "--connect", settings.connect_url,
                               "--registry", settings.registry_url, "--tools-classpath", ":".join(tools),
                               "--app-classpath", ":".join(app_classpath),
                               "--app-java-options",
                               " ".join((f"-Xmx{components.STREAMS_HEAP}", *components.STREAMS_TUNING)),
-                              "--app-archive-options", " ".join(archive_options),
+                              "--app-archive-options", " ".join(archive.options() if archive else []),
                               *(["--events", str(events)] if events else []),
                               *(["--rounds", str(rounds)] if rounds else []),
                               *(["--warmup-rounds", str(warmup_rounds)] if warmup_rounds is not None else []),
                               *(["--tasks", str(tasks)] if tasks else []))
     say(f"Running the {which} benchmark" + (f" with {events:,} events" if events else "") + " ...")
-    if which == "streams":
+    if archive:
         say(f"  the application's JVM: {archive.describe()}")
     code = subprocess.run(command).returncode
-    if which == "streams" and archive.keep_recording():
+    if archive and archive.keep_recording():
         say(f"Recorded the application's {archive.describe()}: later runs of this build start from it.")
     return code
 
