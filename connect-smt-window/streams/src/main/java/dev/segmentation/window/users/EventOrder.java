@@ -43,6 +43,10 @@ import dev.segmentation.window.ingest.UserEvent;
  * <p>The waiting events are in a changelogged store, so a crash loses none and the stage resumes with the same
  * order; the topic clocks are stored too, so that the late decision after a restart is the one made before it. The
  * stores are written once per commit ({@link #write}): most events wait for less than a commit, and never reach them.
+ * Those that do go in batches, one store record per {@link #BATCH_EVENTS} events in their order, since a record
+ * per event was a changelog send and a store write per event, and a third of the commit. Events leave a batch in its
+ * order, as they leave the waiting ones, so a batch only needs to know how many of its first events have gone: a
+ * second, small record says so, and the batch is deleted once all have.
  */
 final class EventOrder {
 
@@ -52,6 +56,11 @@ final class EventOrder {
     static final long NONE = UserState.NONE;
     /** The clock store's key of the release point; topic names cannot start with a NUL. */
     private static final String RELEASED_KEY = "\u0000released";
+    /**
+     * The most events one store record holds: a few hundred bytes each, so a record stays far below the broker's
+     * default largest message (1 MiB), however many events a commit leaves waiting.
+     */
+    static final int BATCH_EVENTS = 1_000;
 
     private final List<String> topics;
     private final long graceMs;
@@ -79,11 +88,12 @@ final class EventOrder {
      * within the commit; the list is as long as the events one commit interval brings.
      */
     private final List<Waiting> heldSinceWrite = new ArrayList<>();
-    /** Events released since the last write that are in the store. */
-    private final List<Key> releasedWritten = new ArrayList<>();
+    /** Batches with events released since the last write. */
+    private final List<Batch> releasedFrom = new ArrayList<>();
     /** Whether a clock or the release point has moved since the last write. */
     private boolean clocksMoved;
     private long nextSequence;
+    private long nextBatch;
     /** Everything at or before this event time has been released. */
     private long released = NONE;
     /** Wall-clock time of the first record this instance saw; until then nothing is idle. */
@@ -124,16 +134,42 @@ final class EventOrder {
                 }
             }
         }
+        restoreBatches();
+    }
+
+    /** Reads the batches back, each without the events that had left it by the last write. */
+    private void restoreBatches() {
+        Map<Long, byte[]> batches = new HashMap<>();
+        Map<Long, Integer> releasedCounts = new HashMap<>();
         try (KeyValueIterator<Bytes, byte[]> it = waitingStore.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
-                Key key = Key.read(entry.key);
-                Waiting restored = new Waiting(key, readHeld(entry.value));
-                restored.written = true;
-                waiting.put(key, restored);
-                nextSequence = Math.max(nextSequence, key.sequence + 1);
+                ByteBuffer key = ByteBuffer.wrap(entry.key.get());
+                long id = key.getLong();
+                if (key.get() == Batch.EVENTS) {
+                    batches.put(id, entry.value);
+                } else {
+                    releasedCounts.put(id, (int) new CompactReader(entry.value).readUnsigned());
+                }
+                nextBatch = Math.max(nextBatch, id + 1);
             }
         }
+        batches.forEach((id, bytes) -> {
+            CompactReader in = new CompactReader(bytes);
+            Batch batch = new Batch(id, (int) in.readUnsigned());
+            batch.released = releasedCounts.getOrDefault(id, 0);
+            batch.releasedWritten = batch.released;
+            for (int at = 0; at < batch.size; at++) {
+                Key key = Key.read(in);
+                Held held = readHeld(in);
+                if (at >= batch.released) {
+                    Waiting restored = new Waiting(key, held);
+                    restored.batch = batch;
+                    waiting.put(key, restored);
+                }
+                nextSequence = Math.max(nextSequence, key.sequence + 1);
+            }
+        });
     }
 
     /**
@@ -225,8 +261,9 @@ final class EventOrder {
             Waiting first = waiting.pollFirstEntry().getValue();
             first.released = true;
             due.add(first.held);
-            if (first.written) {
-                releasedWritten.add(first.key);
+            Batch batch = first.batch;
+            if (batch != null && batch.released++ == batch.releasedWritten) {
+                releasedFrom.add(batch);
             }
         }
         if (upToMs > released) {
@@ -240,22 +277,36 @@ final class EventOrder {
     }
 
     /**
-     * Writes what changed since the last write to the stores: the events that arrived and still wait, the deletes
-     * of those that were written and have been released, and the clocks.
+     * Writes what changed since the last write to the stores: the events that arrived and still wait, in batches,
+     * how many events have left each batch they left (the batch deleted when none is left), and the clocks.
      */
     void write() {
+        List<Waiting> arrived = new ArrayList<>();
         for (Waiting held : heldSinceWrite) {
             if (!held.released) {
-                waitingStore.put(held.key.bytes(), writeHeld(held.held));
-                held.written = true;
+                arrived.add(held);
             }
         }
         heldSinceWrite.clear();
-        for (Key key : releasedWritten) {
-            // put(null) deletes without reading the old value back, as delete() would.
-            waitingStore.put(key.bytes(), null);
+        // In their order, so that the events that leave a batch are always its first ones.
+        arrived.sort(null);
+        for (int from = 0; from < arrived.size(); from += BATCH_EVENTS) {
+            writeBatch(arrived.subList(from, Math.min(arrived.size(), from + BATCH_EVENTS)));
         }
-        releasedWritten.clear();
+        for (Batch batch : releasedFrom) {
+            // put(null) deletes without reading the old value back, as delete() would.
+            if (batch.released == batch.size) {
+                waitingStore.put(batch.key(Batch.EVENTS), null);
+                if (batch.releasedWritten > 0) {
+                    waitingStore.put(batch.key(Batch.RELEASED_COUNT), null);
+                }
+            } else {
+                waitingStore.put(batch.key(Batch.RELEASED_COUNT),
+                        new CompactWriter(4).writeUnsigned(batch.released).toByteArray());
+            }
+            batch.releasedWritten = batch.released;
+        }
+        releasedFrom.clear();
         if (clocksMoved) {
             for (int topicAt = 0; topicAt < clocks.length; topicAt++) {
                 if (clocks[topicAt] != NONE) {
@@ -290,19 +341,28 @@ final class EventOrder {
                 ByteBuffer.allocate(Long.BYTES).putLong(timeMs).array());
     }
 
-    private static byte[] writeHeld(Held held) {
+    private void writeBatch(List<Waiting> events) {
+        Batch batch = new Batch(nextBatch++, events.size());
+        CompactWriter out = new CompactWriter(96 * events.size()).writeUnsigned(events.size());
+        for (Waiting event : events) {
+            event.key.write(out);
+            writeHeld(event.held, out);
+            event.batch = batch;
+        }
+        waitingStore.put(batch.key(Batch.EVENTS), out.toByteArray());
+    }
+
+    private static void writeHeld(Held held, CompactWriter out) {
         UserEvent event = held.event();
-        CompactWriter out = new CompactWriter(96).writeByte(event.type().ordinal()).writeByte(held.late() ? 1 : 0)
+        out.writeByte(event.type().ordinal()).writeByte(held.late() ? 1 : 0)
                 .writeBytes(event.userKey().get()).writeBytes(event.eventId().get())
                 .writeString(event.sessionId() == null ? "" : event.sessionId())
                 .writeSigned(event.totalCents());
         out.writeBytes(event.segment() == null ? new byte[0] : event.segment().toBytes());
         out.writeSigned(event.timestampMs());
-        return out.toByteArray();
     }
 
-    private static Held readHeld(byte[] bytes) {
-        CompactReader in = new CompactReader(bytes);
+    private static Held readHeld(CompactReader in) {
         EventType type = EventType.values()[in.readByte()];
         boolean late = in.readByte() == 1;
         Bytes user = Bytes.wrap(in.readBytes());
@@ -323,13 +383,13 @@ final class EventOrder {
     record Held(UserEvent event, boolean late) {
     }
 
-    /** A waiting event in its place, and what the store knows of it. */
-    private static final class Waiting {
+    /** A waiting event in its place, and the batch the store has it in. */
+    private static final class Waiting implements Comparable<Waiting> {
 
         final Key key;
         final Held held;
-        /** Whether the store has it, so that its release must delete it there. */
-        boolean written;
+        /** The batch it was written in; {@code null} until a write. */
+        Batch batch;
         /** Whether it has left the waiting ones. */
         boolean released;
 
@@ -337,19 +397,48 @@ final class EventOrder {
             this.key = key;
             this.held = held;
         }
+
+        @Override
+        public int compareTo(Waiting other) {
+            return key.compareTo(other.key);
+        }
     }
 
-    /** A waiting event's place: event time, then type rank, then arrival; its store key sorts the same way. */
-    private record Key(long timeMs, int rank, long sequence) implements Comparable<Key> {
+    /**
+     * The waiting events one write stored together, in their order, under the key {@code id, EVENTS}; the key
+     * {@code id, RELEASED_COUNT} holds how many of the first have been released, once some but not all have.
+     */
+    private static final class Batch {
 
-        Bytes bytes() {
-            return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES + 1).putLong(timeMs ^ Long.MIN_VALUE)
-                    .put((byte) rank).putLong(sequence).array());
+        static final byte EVENTS = 0;
+        static final byte RELEASED_COUNT = 1;
+
+        final long id;
+        final int size;
+        /** How many of its first events have been released. */
+        int released;
+        /** {@link #released} as the store has it. */
+        int releasedWritten;
+
+        Batch(long id, int size) {
+            this.id = id;
+            this.size = size;
         }
 
-        static Key read(Bytes bytes) {
-            ByteBuffer in = ByteBuffer.wrap(bytes.get());
-            return new Key(in.getLong() ^ Long.MIN_VALUE, in.get(), in.getLong());
+        Bytes key(byte kind) {
+            return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1).putLong(id).put(kind).array());
+        }
+    }
+
+    /** A waiting event's place: event time, then type rank, then arrival. */
+    private record Key(long timeMs, int rank, long sequence) implements Comparable<Key> {
+
+        void write(CompactWriter out) {
+            out.writeSigned(timeMs).writeByte(rank).writeUnsigned(sequence);
+        }
+
+        static Key read(CompactReader in) {
+            return new Key(in.readSigned(), in.readByte(), in.readUnsigned());
         }
 
         @Override

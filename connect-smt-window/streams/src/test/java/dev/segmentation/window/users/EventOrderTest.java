@@ -72,13 +72,14 @@ class EventOrderTest {
         arrive(order, "user_registration", event(EventType.USER_REGISTRATION, "r1", 30 * MINUTE), 0);
         assertThat(entries(waiting)).as("nothing is written before the commit").isZero();
         order.write();
-        assertThat(entries(waiting)).isEqualTo(2);
+        assertThat(entries(waiting)).as("i1 and r1 in one batch").isEqualTo(1);
 
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 12 * MINUTE), 0);
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i3", 40 * MINUTE), 0);
         assertThat(ids(order.release(order.releasePoint(0)))).containsExactly("i1", "i2");
         order.write();
-        assertThat(entries(waiting)).as("i1 deleted, i2 never written, r1 and i3 waiting").isEqualTo(2);
+        assertThat(entries(waiting)).as("the first batch and how many left it, i2 never written, i3 in a second batch")
+                .isEqualTo(3);
 
         // A restart after more arrived but before it was written: the input after the last commit is read again.
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i4", 90 * MINUTE), 0);
@@ -88,6 +89,33 @@ class EventOrderTest {
         restarted.heard("user_registration", 120 * MINUTE, 0);
         restarted.heard("sign_in", 120 * MINUTE, 0);
         assertThat(ids(restarted.release(restarted.releasePoint(0)))).containsExactly("r1", "i3");
+        restarted.write();
+        assertThat(entries(waiting)).as("a batch is deleted with its count once every event has left it").isZero();
+    }
+
+    @Test
+    void aWriteOfManyEventsSplitsThemIntoBatchesThatEventsLeaveInTheirOrder() {
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        int events = 2 * EventOrder.BATCH_EVENTS + 500;
+        // Arrival order is not event-time order: odd events first, then even ones.
+        for (int parity = 1; parity >= 0; parity--) {
+            for (int i = parity; i < events; i += 2) {
+                arrive(order, "sign_in", event(EventType.SIGN_IN, "i" + i, MINUTE + i), 0);
+            }
+        }
+        order.write();
+        assertThat(entries(waiting)).isEqualTo(3);
+
+        order.heard("sign_in", GRACE + MINUTE + events, 0);
+        order.heard("user_registration", GRACE + MINUTE + 1_499, 0);
+        assertThat(order.release(order.releasePoint(0))).hasSize(1_500);
+        order.write();
+        assertThat(entries(waiting)).as("the first batch gone, the second with its count, the third").isEqualTo(3);
+
+        EventOrder restarted = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        restarted.heard("user_registration", GRACE + MINUTE + events, 0);
+        assertThat(ids(restarted.release(restarted.releasePoint(0)))).as("the rest, each once, in order")
+                .isEqualTo(java.util.stream.IntStream.range(1_500, events).mapToObj(i -> "i" + i).toList());
     }
 
     @Test
