@@ -117,6 +117,19 @@ class SegmentationConfigTest {
                 .doesNotContainKey("retry.backoff.max.ms");
     }
 
+    @Test
+    void theRestoreConsumerWaitsATenthOfASecondForChangelogDataNotHalfOfOne() {
+        Properties streams = SegmentationApp.streamsConfig(new Properties());
+        streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        StreamsConfig config = new StreamsConfig(streams);
+        assertThat(config.getRestoreConsumerConfigs("client")).containsEntry("fetch.max.wait.ms", 100);
+        assertThat(config.getMainConsumerConfigs("group", "client", 0)).doesNotContainKey("fetch.max.wait.ms");
+
+        Properties file = new Properties();
+        file.put("restore.consumer.fetch.max.wait.ms", "500");
+        assertThat(SegmentationApp.streamsConfig(file).get("restore.consumer.fetch.max.wait.ms")).isEqualTo("500");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "segmentation.window.advance.ms, 7200000, segmentation.window.advance.ms",
