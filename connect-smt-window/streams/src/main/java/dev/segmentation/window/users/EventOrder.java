@@ -61,6 +61,11 @@ final class EventOrder {
      * default largest message (1 MiB), however many events a commit leaves waiting.
      */
     static final int BATCH_EVENTS = 1_000;
+    /**
+     * The key length of a waiting event as builds before the batches stored it, a record per event: its time, rank
+     * and arrival. Such records are read back and moved into a batch at the next write, so an upgrade loses none.
+     */
+    private static final int PER_EVENT_KEY_BYTES = 2 * Long.BYTES + 1;
 
     private final List<String> topics;
     private final long graceMs;
@@ -90,6 +95,8 @@ final class EventOrder {
     private final List<Waiting> heldSinceWrite = new ArrayList<>();
     /** Batches with events released since the last write. */
     private final List<Batch> releasedFrom = new ArrayList<>();
+    /** The keys of per-event records read back at start, deleted at the next write. */
+    private final List<Bytes> perEventKeys = new ArrayList<>();
     /** Whether a clock or the release point has moved since the last write. */
     private boolean clocksMoved;
     private long nextSequence;
@@ -145,6 +152,11 @@ final class EventOrder {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 ByteBuffer key = ByteBuffer.wrap(entry.key.get());
+                if (entry.key.get().length == PER_EVENT_KEY_BYTES) {
+                    restorePerEvent(entry.key, new Key(key.getLong() ^ Long.MIN_VALUE, key.get(), key.getLong()),
+                            entry.value);
+                    continue;
+                }
                 long id = key.getLong();
                 if (key.get() == Batch.EVENTS) {
                     batches.put(id, entry.value);
@@ -170,6 +182,15 @@ final class EventOrder {
                 nextSequence = Math.max(nextSequence, key.sequence + 1);
             }
         });
+    }
+
+    /** A waiting event as an earlier build stored it: it waits again, unwritten; its record goes at the next write. */
+    private void restorePerEvent(Bytes storeKey, Key key, byte[] value) {
+        Waiting restored = new Waiting(key, readHeld(new CompactReader(value)));
+        waiting.put(key, restored);
+        heldSinceWrite.add(restored);
+        perEventKeys.add(storeKey);
+        nextSequence = Math.max(nextSequence, key.sequence + 1);
     }
 
     /**
@@ -307,6 +328,8 @@ final class EventOrder {
             batch.releasedWritten = batch.released;
         }
         releasedFrom.clear();
+        perEventKeys.forEach(key -> waitingStore.put(key, null));
+        perEventKeys.clear();
         if (clocksMoved) {
             for (int topicAt = 0; topicAt < clocks.length; topicAt++) {
                 if (clocks[topicAt] != NONE) {

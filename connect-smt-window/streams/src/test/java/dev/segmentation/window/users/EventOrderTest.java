@@ -2,6 +2,7 @@ package dev.segmentation.window.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import dev.segmentation.window.Segment;
+import dev.segmentation.window.codec.CompactWriter;
 import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.UserEvent;
 
@@ -116,6 +118,36 @@ class EventOrderTest {
         restarted.heard("user_registration", GRACE + MINUTE + events, 0);
         assertThat(ids(restarted.release(restarted.releasePoint(0)))).as("the rest, each once, in order")
                 .isEqualTo(java.util.stream.IntStream.range(1_500, events).mapToObj(i -> "i" + i).toList());
+    }
+
+    @Test
+    void waitingEventsAnEarlierBuildStoredOneByOneAreReadBackAndMovedIntoABatch() {
+        waiting.put(perEventKey(20 * MINUTE, 7), perEventValue("i2", 20 * MINUTE));
+        waiting.put(perEventKey(10 * MINUTE, 3), perEventValue("i1", 10 * MINUTE));
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i3", 30 * MINUTE), 0);
+        order.heard("user_registration", 30 * MINUTE, 0);
+        assertThat(ids(order.release(order.releasePoint(0)))).containsExactly("i1");
+        order.write();
+        assertThat(entries(waiting)).as("i2 and i3 in one batch, and no record of one event").isEqualTo(1);
+
+        EventOrder restarted = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        restarted.heard("user_registration", 60 * MINUTE, 0);
+        restarted.heard("sign_in", 60 * MINUTE, 0);
+        assertThat(ids(restarted.release(restarted.releasePoint(0)))).containsExactly("i2", "i3");
+    }
+
+    /** The key of a waiting sign-in as builds before the batches stored it: time (sign bit flipped), rank, arrival. */
+    private static Bytes perEventKey(long timeMs, long sequence) {
+        return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES + 1).putLong(timeMs ^ Long.MIN_VALUE)
+                .put((byte) EventOrder.releaseRank(EventType.SIGN_IN)).putLong(sequence).array());
+    }
+
+    /** Its value: the event's type, late flag, user, id, session, total, segment and time. */
+    private static byte[] perEventValue(String id, long timeMs) {
+        return new CompactWriter(64).writeByte(EventType.SIGN_IN.ordinal()).writeByte(0)
+                .writeBytes("u1".getBytes(StandardCharsets.UTF_8)).writeBytes(id.getBytes(StandardCharsets.UTF_8))
+                .writeString("s1").writeSigned(0).writeBytes(new byte[0]).writeSigned(timeMs).toByteArray();
     }
 
     @Test
