@@ -79,8 +79,25 @@ public final class SchemaRegistryClient {
      * @throws SchemaNotFoundException when the subject does not exist
      */
     public String latestSchema(String subject) {
+        return latest(subject).path("schema").asText();
+    }
+
+    /**
+     * The global id of the latest schema registered under the subject. Not cached, like {@link #latestSchema}; the
+     * schema itself is, so that {@link #schemaById} answers it without a call.
+     *
+     * @throws SchemaNotFoundException when the subject does not exist
+     */
+    public int latestId(String subject) {
+        JsonNode latest = latest(subject);
+        int id = idFrom(latest);
+        schemasById.put(id, latest.path("schema").asText());
+        return id;
+    }
+
+    private JsonNode latest(String subject) {
         return send(HttpRequest.newBuilder().GET(), "subjects/" + subject + "/versions/latest",
-                "fetch the latest schema of subject " + subject).path("schema").asText();
+                "fetch the latest schema of subject " + subject);
     }
 
     private JsonNode post(String path, String schemaJson, String purpose) {

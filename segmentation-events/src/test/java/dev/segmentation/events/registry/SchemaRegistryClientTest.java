@@ -61,6 +61,17 @@ class SchemaRegistryClientTest {
     }
 
     @Test
+    void theLatestIdOfASubjectBringsItsSchemaIntoTheCache() {
+        SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(start()));
+
+        assertThat(client.latestId("item_view-value")).isEqualTo(9);
+        assertThat(client.schemaById(9)).isEqualTo("\"long\"");
+        assertThat(requests).containsExactly("GET /subjects/item_view-value/versions/latest");
+        assertThatThrownBy(() -> client.latestId("no_such_topic-value")).isInstanceOf(SchemaNotFoundException.class)
+                .hasMessageContaining("latest schema of subject no_such_topic-value");
+    }
+
+    @Test
     void sendsBasicAuthOrABearerToken() {
         String url = start();
         new SchemaRegistryClient(new RegistrySettings(List.of(url), "key:secret", null)).schemaById(3);
