@@ -120,14 +120,15 @@ public final class SegmentationApp {
         }
         SegmentationConfig config = new SegmentationConfig(fileProperties);
         Properties streamsProps = streamsConfig(fileProperties);
+        SchemaRegistry registry = new HttpSchemaRegistry(config.registrySettings());
+        StartUpWarmUp.start(config, registry);
         int inputPartitions;
         try (Admin admin = TopicBootstrap.admin(streamsProps)) {
             TopicBootstrap.ensureTopics(admin, config.topicPartitions(), topics(config),
                     List.of(config.userSegmentsOutputTopic()));
             inputPartitions = TopicBootstrap.inputPartitions(admin, config.inputTopics().values());
         }
-        run(buildTopology(config, new HttpSchemaRegistry(config.registrySettings()), Clock.systemUTC(), inputPartitions),
-                streamsProps);
+        run(buildTopology(config, registry, Clock.systemUTC(), inputPartitions), streamsProps);
     }
 
     /**

@@ -112,13 +112,18 @@ final class SegmentationTopology {
 
     /** Each metric row goes to its metric's topic, told apart by its schema. */
     private static TopicNameExtractor<GenericRecord, GenericRecord> metricTopics(SegmentationConfig config) {
-        Map<Schema, String> topics = Map.of(
+        Map<Schema, String> topics = metricTopicsBySchema(config);
+        return (key, row, context) -> topics.get(row.getSchema());
+    }
+
+    /** The topic of each metric row's value schema; every metric row's key is a {@code SegmentWindowKey}. */
+    static Map<Schema, String> metricTopicsBySchema(SegmentationConfig config) {
+        return Map.of(
                 AggregateSchemas.SEGMENT_REGISTRATIONS, config.registrationsOutputTopic(),
                 AggregateSchemas.SEGMENT_ACTIVE_USERS, config.activeUsersOutputTopic(),
                 AggregateSchemas.SEGMENT_SESSIONS, config.sessionsOutputTopic(),
                 AggregateSchemas.SEGMENT_FUNNEL, config.funnelOutputTopic(),
                 AggregateSchemas.SEGMENT_REVENUE, config.revenueOutputTopic(),
                 AggregateSchemas.SEGMENT_LATE_EVENTS, config.lateEventsOutputTopic());
-        return (key, row, context) -> topics.get(row.getSchema());
     }
 }

@@ -27,4 +27,9 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     public Schema schemaById(int id) {
         return new Schema.Parser().parse(client.schemaById(id));
     }
+
+    @Override
+    public int latestId(String subject) {
+        return client.latestId(subject);
+    }
 }

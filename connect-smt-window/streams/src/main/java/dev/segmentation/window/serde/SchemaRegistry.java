@@ -2,7 +2,10 @@ package dev.segmentation.window.serde;
 
 import org.apache.avro.Schema;
 
-/** The two calls the Confluent wire format needs from a schema registry. */
+/**
+ * The calls the Confluent wire format needs from a schema registry: two, and a third that lets the application ask
+ * for its input schemas before their records arrive.
+ */
 public interface SchemaRegistry {
 
     /** Registers the schema under the subject (or finds it there) and returns its global id. */
@@ -14,4 +17,11 @@ public interface SchemaRegistry {
      * @throws dev.segmentation.events.registry.SchemaNotFoundException when the registry has none
      */
     Schema schemaById(int id);
+
+    /**
+     * The global id of the latest schema registered under the subject.
+     *
+     * @throws dev.segmentation.events.registry.SchemaNotFoundException when the subject does not exist
+     */
+    int latestId(String subject);
 }

@@ -37,6 +37,15 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
         return schemas.get(id - 1);
     }
 
+    @Override
+    public synchronized int latestId(String subject) {
+        List<Integer> versions = subjects.get(subject);
+        if (versions == null) {
+            throw new SchemaNotFoundException("No subject " + subject);
+        }
+        return versions.get(versions.size() - 1);
+    }
+
     /** Subjects registered so far, for assertions on the TopicNameStrategy. */
     public synchronized Map<String, List<Integer>> subjects() {
         return Map.copyOf(subjects);
