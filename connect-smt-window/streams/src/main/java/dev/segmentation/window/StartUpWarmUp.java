@@ -14,10 +14,10 @@ import dev.segmentation.events.WireFormat;
 import dev.segmentation.window.serde.SchemaRegistry;
 
 /**
- * Work the stream thread would otherwise do when its first records arrive, done on a thread of its own while Kafka
- * Streams joins its group and restores its stores: loading RocksDB's native library (which it extracts from its
- * jar at every start), registering the schemas of every topic the application writes rows to, and fetching the
- * latest schema of every input topic. On a busy machine each registry call takes tens of milliseconds; made by the
+ * Work the stream thread would otherwise do when its first records arrive, done on a thread of its own while the
+ * application creates its topics and Kafka Streams joins its group: loading RocksDB's native library (which it
+ * extracts from its jar at every start), registering the schemas of every topic the application writes rows to,
+ * and fetching the latest schema of every input topic. On a busy machine each registry call takes tens of milliseconds; made by the
  * stream thread, they held back the first results by most of a second.
  *
  * <p>Every step is one the stream thread takes anyway, and then finds done (the registry client caches what it is

@@ -54,7 +54,8 @@ class StartUpWarmUpTest {
 
     @Test
     void aStepThatFailsLeavesTheOthersDone() {
-        SegmentationConfig config = new SegmentationConfig(Map.of(SegmentationConfig.REGISTRY_URL_CONFIG, "http://unused"));
+        SegmentationConfig config =
+                new SegmentationConfig(Map.of(SegmentationConfig.REGISTRY_URL_CONFIG, "http://unused"));
         Map<String, Schema> expected = StartUpWarmUp.outputSchemas(config);
         RecordingRegistry failingTwice = new RecordingRegistry(new InMemorySchemaRegistry(),
                 Set.of("segment_funnel-value", "sign_in-value"));
