@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -121,8 +120,8 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         Set<StoreBuilder<?>> stores = Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.Bytes(),
                         UserState.serde()).withCachingDisabled(),
-                // Not cached: the timers are read by range, and Kafka's cache copies the keys of every range it
-                // serves, while a RocksDB iterator seeks straight to the first one.
+                // Not cached: the timers are held in memory, written once per commit and read ahead by range
+                // (UserTimers), and Kafka's cache copies the keys of every range it serves.
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
                         Serdes.ByteArray()).withCachingDisabled(),
                 // In memory: it holds the grace period's events and is read back only at start-up, from its
@@ -154,7 +153,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         // Built anew at every start, as what is held in memory: a task revived after a failure reads the stores.
         WriteBehind writeBehind = new WriteBehind(context.getStateStore(WriteBehind.STORE), this::writeHeldState);
         this.users = new UserStates(context.getStateStore(STATE_STORE), writeBehind::changed);
-        this.timers = new UserTimers(context.getStateStore(TIMER_STORE));
+        this.timers = new UserTimers(context.getStateStore(TIMER_STORE), writeBehind::changed);
         // Input topics are co-partitioned, so the task's partition names the upstream partition.
         this.origin = context.taskId().partition();
         this.order = new EventOrder(inputTopics, origin, windows.graceMs(), idleMs,
@@ -169,6 +168,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
     /** Writes what changed in memory since the last commit to the stores: run before every commit. */
     private void writeHeldState() {
         users.write();
+        timers.write();
         order.write();
         panes.write();
     }
@@ -325,64 +325,54 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
         if (kind == Contribution.Kind.REGISTRATION || kind == Contribution.Kind.CHECK_OUT || firstVisits != 0) {
             contribute(segment, new Contribution(kind, origin, firstVisits, amount), time);
         }
-        settle(userKey, user, segment, time, null, time);
+        settle(userKey, user, segment, time);
     }
 
     /**
      * Fires every timer due by {@code now}, earliest first, each at its own due time. Handling one may arm another
-     * that is also due (a lazy entry fired before the user's real deadline); it joins the queue in its place.
+     * that is also due (a lazy entry fired before the user's real deadline); it fires in its place.
      */
     private void fireTimers(long now) {
-        if (!timers.anyDue(now)) {
+        if (timers.anyDue(now)) {
+            timers.fireDue(now, this::timerFired);
+        }
+    }
+
+    private void timerFired(long dueMs, Bytes userKey) {
+        UserState user = users.get(userKey);
+        if (user == null || user.indexedDue != dueMs) {
             return;
         }
-        TreeSet<Bytes> due = timers.due(now);
-        while (!due.isEmpty()) {
-            Bytes entry = due.pollFirst();
-            timers.delete(entry);
-            long dueMs = UserTimers.dueOf(entry);
-            Bytes userKey = UserTimers.userOf(entry);
-            UserState user = users.get(userKey);
-            if (user == null || user.indexedDue != dueMs) {
-                continue;
-            }
-            user.indexedDue = UserState.NO_DUE;
-            sessions.expire(user, dueMs, this::sessionEnded);
-            recentEvents.forget(user, dueMs);
-            settle(userKey, user, segmentAt(user, dueMs), dueMs, due, now);
-        }
-        timers.firedUntil(now);
+        user.indexedDue = UserState.NO_DUE;
+        sessions.expire(user, dueMs, this::sessionEnded);
+        recentEvents.forget(user, dueMs);
+        settle(userKey, user, segmentAt(user, dueMs), dueMs);
     }
 
     /**
      * What follows every change to a user, by an event or a timer: their ended sessions reach the windows, their
      * segment row is sent if it changed, their timer is re-armed, and their state is stored.
      */
-    private void settle(Bytes userKey, UserState user, Bytes segment, long now, TreeSet<Bytes> dueNow,
-                        long firingUntil) {
+    private void settle(Bytes userKey, UserState user, Bytes segment, long now) {
         for (long[] ended : endedSessions) {
             contribute(segment, new Contribution(Contribution.Kind.SESSION_END, origin, 0, ended[1]), ended[0]);
         }
         endedSessions.clear();
         emitRowIfChanged(userKey, user, now);
-        rearm(userKey, user, now, dueNow, firingUntil);
+        rearm(userKey, user, now);
         users.put(userKey, user);
     }
 
     /**
      * Arms the user's timer for their next deadline, unless the live entry already fires no later: a session's end,
-     * a change of segment with time alone, or the time their remembered event ids can all be forgotten. While timers
-     * fire up to {@code firingUntil}, one armed within that range joins {@code dueNow}.
+     * a change of segment with time alone, or the time their remembered event ids can all be forgotten.
      */
-    private void rearm(Bytes userKey, UserState user, long now, TreeSet<Bytes> dueNow, long firingUntil) {
+    private void rearm(Bytes userKey, UserState user, long now) {
         long next = Math.min(Math.min(sessions.nextDeadline(user), rules.nextChange(user, now)),
                 recentEvents.forgetAllAt(user));
         if (next < user.indexedDue) {
-            Bytes entry = timers.schedule(next, userKey);
+            timers.schedule(next, userKey);
             user.indexedDue = next;
-            if (dueNow != null && next <= firingUntil) {
-                dueNow.add(entry);
-            }
         }
     }
 

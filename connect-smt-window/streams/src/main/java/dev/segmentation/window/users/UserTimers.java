@@ -1,7 +1,11 @@
 package dev.segmentation.window.users;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.kafka.common.utils.Bytes;
@@ -12,64 +16,146 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * An event-time timer per user, for what happens without an event: a session times out, a user drifts to
  * at-risk or dormant, a buyer lapses.
  *
- * <p>Entries are keyed by due time then user, so the due ones are a range scan away. They are lazy: a user's
+ * <p>Entries are keyed by due time then user, so they fire in key order. They are lazy: a user's
  * {@link UserState#indexedDue} names the one live entry, which is never later than the user's next real deadline.
  * An event that pushes the deadline later leaves the entry alone (it fires early, finds nothing due and re-arms at
- * the real deadline); only a deadline that moves earlier writes a new entry, which turns the old one stale. So most
- * events cost the timers nothing.
+ * the real deadline); only a deadline that moves earlier adds an entry, which turns the old one stale. So most
+ * events cost the timers nothing, and an entry too many is harmless where one too few would lose a deadline.
  *
- * <p>Fired entries leave tombstones in RocksDB until compaction, and an iterator that starts before them has to
- * step over every one. Every live entry is due after the last firing, so scans start there, past the tombstones.
+ * <p>The store is written once per commit ({@link WriteBehind}), like the users: most entries of a backfill are
+ * armed and fire within one commit, and those never reach the store or its changelog. What fires is read from
+ * memory, which holds the entries armed since the last write and the store's next few hundred, read ahead in key
+ * order: a firing opens no iterator, and the store's fired entries, tombstones until compaction, are stepped over
+ * once. Between commits the store lags memory, never the other way round, so a restart reads what the last commit
+ * wrote.
  */
 final class UserTimers {
+
+    /** Handles one fired entry. */
+    @FunctionalInterface
+    interface Firing {
+        void fire(long dueMs, Bytes user);
+    }
+
+    /** How many of the store's entries one read brings into memory. */
+    static final int READ_AHEAD = 256;
 
     private static final byte[] PRESENT = {1};
     private static final int TIME_BYTES = Long.BYTES;
 
     private final KeyValueStore<Bytes, byte[]> store;
-    /** The earliest due time in the store, so the common "nothing due" check reads no store. */
-    private long earliest;
+    private final Runnable changed;
+    private final int readAhead;
+    /** In key order: every entry armed since the last write, and the store's entries up to {@link #readThrough}. */
+    private final TreeSet<Bytes> next = new TreeSet<>();
+    /** The entries of {@link #next} that are not in the store yet. */
+    private final Set<Bytes> unwritten = new HashSet<>();
+    /** Entries of the store that fired since the last write, to delete there. */
+    private final List<Bytes> fired = new ArrayList<>();
+    /** The last key read from the store, or null before the first read. */
+    private Bytes readThrough;
+    /** Whether the store has nothing after {@link #readThrough}. */
+    private boolean readAll;
+    /** The due time of the first entry in memory, so that the common "nothing due" check walks no tree. */
+    private long earliest = UserState.NO_DUE;
 
-    UserTimers(KeyValueStore<Bytes, byte[]> store) {
+    /**
+     * @param store   the changelogged store, without a record cache
+     * @param changed told after every change, so that the change is written before the next commit
+     */
+    UserTimers(KeyValueStore<Bytes, byte[]> store, Runnable changed) {
+        this(store, changed, READ_AHEAD);
+    }
+
+    /** With a smaller read-ahead, so that tests cross its end often. */
+    UserTimers(KeyValueStore<Bytes, byte[]> store, Runnable changed, int readAhead) {
         this.store = store;
-        earliest = firstDueFrom(Long.MIN_VALUE);
+        this.changed = changed;
+        this.readAhead = readAhead;
+        readAheadIfNeeded();
     }
 
     boolean anyDue(long nowMs) {
         return earliest <= nowMs;
     }
 
-    /** Adds an entry and returns its key. */
-    Bytes schedule(long dueMs, Bytes user) {
+    /** Adds an entry. */
+    void schedule(long dueMs, Bytes user) {
         Bytes key = key(dueMs, user.get());
-        store.put(key, PRESENT);
-        earliest = Math.min(earliest, dueMs);
-        return key;
-    }
-
-    /** The keys of all entries due at or before {@code nowMs}, in due order; they stay in the store until deleted. */
-    TreeSet<Bytes> due(long nowMs) {
-        TreeSet<Bytes> due = new TreeSet<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(earliest), prefix(nowMs + 1))) {
-            it.forEachRemaining(entry -> due.add(entry.key));
+        if (next.add(key)) {
+            unwritten.add(key);
+            earliest = Math.min(earliest, dueMs);
+            changed.run();
         }
-        return due;
     }
 
-    void delete(Bytes key) {
-        // A delete would read the old value back first, which nothing here needs.
-        store.put(key, null);
-    }
-
-    /** Re-reads the earliest due time after everything due by {@code nowMs} has fired and been deleted. */
-    void firedUntil(long nowMs) {
-        earliest = firstDueFrom(nowMs + 1);
-    }
-
-    private long firstDueFrom(long fromMs) {
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(fromMs), prefix(Long.MAX_VALUE))) {
-            return it.hasNext() ? dueOf(it.next().key) : UserState.NO_DUE;
+    /**
+     * Fires every entry due at or before {@code nowMs}, in key order, and deletes it. An entry that {@code firing}
+     * arms and that is due by then fires in its place in the same call.
+     */
+    void fireDue(long nowMs, Firing firing) {
+        while (anyDue(nowMs)) {
+            Bytes key = next.pollFirst();
+            if (!unwritten.remove(key)) {
+                fired.add(key);
+                changed.run();
+            }
+            // Before the firing, which may arm more: the first entry in memory must stay the first of all.
+            readAheadIfNeeded();
+            firing.fire(dueOf(key), userOf(key));
         }
+    }
+
+    /** Writes the entries armed and deleted since the last write to the store. */
+    void write() {
+        for (Bytes key : fired) {
+            // A delete would read the old value back first, which nothing here needs.
+            store.put(key, null);
+        }
+        for (Bytes key : unwritten) {
+            store.put(key, PRESENT);
+        }
+        unwritten.clear();
+        fired.clear();
+        // What lies beyond the read-ahead is in the store now, and is read again in its turn: memory holds no more
+        // than the read-ahead and one commit's entries, however many users wait for a deadline.
+        if (readThrough == null) {
+            next.clear();
+        } else {
+            next.tailSet(readThrough, false).clear();
+        }
+        readAll = false;
+        readAheadIfNeeded();
+    }
+
+    /**
+     * Keeps the first entry in memory the first of all (unless the store has been read to its end, memory holds at
+     * least one of the store's entries, and every entry of the store before it), and {@link #earliest} its due time.
+     */
+    private void readAheadIfNeeded() {
+        if (!readAll && next.size() == unwritten.size()) {
+            readMore();
+        }
+        earliest = next.isEmpty() ? UserState.NO_DUE : dueOf(next.first());
+    }
+
+    /** Reads the store's next entries after the last key read. */
+    private void readMore() {
+        // Right after the last key read: the byte string with a zero byte appended is the next in key order.
+        Bytes from = readThrough == null ? prefix(Long.MIN_VALUE)
+                : Bytes.wrap(Arrays.copyOf(readThrough.get(), readThrough.get().length + 1));
+        int read = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(from, prefix(Long.MAX_VALUE))) {
+            while (read < readAhead && it.hasNext()) {
+                Bytes key = it.next().key;
+                // Armed again while it was in the store: it is written already, and deleted when it fires.
+                unwritten.remove(key);
+                next.add(key);
+                readThrough = key;
+                read++;
+            }
+        }
+        readAll = read < readAhead;
     }
 
     static long dueOf(Bytes key) {
