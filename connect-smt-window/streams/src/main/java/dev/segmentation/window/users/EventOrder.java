@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -85,7 +84,8 @@ final class EventOrder {
     /** The topics that hold nothing back, for a log line when one goes idle or comes back. */
     private final boolean[] idle;
     private final int partition;
-    private final TreeMap<Key, Waiting> waiting = new TreeMap<>();
+    /** The events waiting for the release point, by topic: each topic's records mostly come in event-time order. */
+    private final LaneMerge<Waiting> waiting;
     private final Runnable changed;
     /**
      * The events held since the last write, released or not: those still waiting then go to the store. A list
@@ -121,6 +121,7 @@ final class EventOrder {
         this.clocks = new long[this.topics.size()];
         this.lastHeard = new long[this.topics.size()];
         this.idle = new boolean[this.topics.size()];
+        this.waiting = new LaneMerge<>(this.topics.size());
         Arrays.fill(clocks, NONE);
         Arrays.fill(lastHeard, NONE);
         this.partition = partition;
@@ -177,7 +178,7 @@ final class EventOrder {
                 if (at >= batch.released) {
                     Waiting restored = new Waiting(key, held);
                     restored.batch = batch;
-                    waiting.put(key, restored);
+                    waiting.addOutOfLane(restored);
                 }
                 nextSequence = Math.max(nextSequence, key.sequence + 1);
             }
@@ -187,7 +188,7 @@ final class EventOrder {
     /** A waiting event as an earlier build stored it: it waits again, unwritten; its record goes at the next write. */
     private void restorePerEvent(Bytes storeKey, Key key, byte[] value) {
         Waiting restored = new Waiting(key, readHeld(new CompactReader(value)));
-        waiting.put(key, restored);
+        waiting.addOutOfLane(restored);
         heldSinceWrite.add(restored);
         perEventKeys.add(storeKey);
         nextSequence = Math.max(nextSequence, key.sequence + 1);
@@ -222,14 +223,14 @@ final class EventOrder {
     }
 
     /**
-     * Adds an event to the waiting ones. A late one waits too, though its place has passed: its user's segment is
+     * Adds an event that came on {@code topic} to the waiting ones. A late one waits too, though its place has passed: its user's segment is
      * known for certain only once the release point has reached its time, when every registration not late up to
      * that time has arrived.
      */
-    void hold(UserEvent event, boolean late) {
+    void hold(String topic, UserEvent event, boolean late) {
         Key key = new Key(event.timestampMs(), releaseRank(event.type()), nextSequence++);
         Waiting held = new Waiting(key, new Held(event, late));
-        waiting.put(key, held);
+        waiting.add(index(topic), held);
         heldSinceWrite.add(held);
         changed.run();
     }
@@ -278,8 +279,8 @@ final class EventOrder {
     /** Takes, earliest first, the waiting events at or before {@code upToMs}, and records the release point. */
     List<Held> release(long upToMs) {
         List<Held> due = new ArrayList<>();
-        while (!waiting.isEmpty() && waiting.firstKey().timeMs <= upToMs) {
-            Waiting first = waiting.pollFirstEntry().getValue();
+        while (!waiting.isEmpty() && waiting.peekFirst().key.timeMs <= upToMs) {
+            Waiting first = waiting.pollFirst();
             first.released = true;
             due.add(first.held);
             Batch batch = first.batch;

@@ -212,7 +212,7 @@ public final class UserActivity implements Processor<Bytes, Ingested, Bytes, Obj
                 users.put(userKey, user);
             }
         }
-        order.hold(event, late);
+        order.hold(topic, event, late);
     }
 
     private UserState userOrNew(Bytes userKey) {

@@ -161,7 +161,7 @@ class EventOrderTest {
     }
 
     private static void arrive(EventOrder order, String topic, UserEvent event, long wallClockMs) {
-        order.hold(event, order.isLate(topic, event.timestampMs()));
+        order.hold(topic, event, order.isLate(topic, event.timestampMs()));
         order.heard(topic, event.timestampMs(), wallClockMs);
     }
 
