@@ -51,6 +51,9 @@ final class UserState {
     /** The due time of this user's live timer entry, or {@link #NO_DUE}; see {@link UserTimers}. */
     long indexedDue = NO_DUE;
 
+    /** Whether this state changed since {@link UserStates} last wrote it; held in memory only. */
+    boolean unwritten;
+
     /** Hashes and event times of this user's recent events, for deduplication; see {@link RecentEvents}. */
     long[] recentHashes = new long[0];
     long[] recentTimes = new long[0];

@@ -1,7 +1,8 @@
 package dev.segmentation.window.users;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.utils.Bytes;
@@ -26,13 +27,19 @@ final class UserStates {
 
     private final KeyValueStore<Bytes, UserState> store;
     private final Runnable changed;
-    private final Map<Bytes, UserState> unwritten = new HashMap<>();
-    private final Map<Bytes, UserState> recent = new LinkedHashMap<>(RECENT_USERS * 2, 0.75f, true) {
+    /**
+     * The users held, least recently used first: one lookup per read. A user changed since the last write is never
+     * dropped, so while a commit changes more users than {@link #RECENT_USERS} the map holds them all.
+     */
+    private final Map<Bytes, UserState> held = new LinkedHashMap<>(RECENT_USERS * 2, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Bytes, UserState> eldest) {
-            return size() > RECENT_USERS;
+            return size() > RECENT_USERS && !eldest.getValue().unwritten;
         }
     };
+    /** The users changed since the last write, in the order of their first change, with their keys. */
+    private final List<Bytes> unwrittenKeys = new ArrayList<>();
+    private final List<UserState> unwrittenUsers = new ArrayList<>();
 
     /**
      * @param store   the changelogged store, without a record cache
@@ -45,30 +52,35 @@ final class UserStates {
 
     /** The user's state, or null for a user never seen. What the caller changes in it must be {@link #put} back. */
     UserState get(Bytes userKey) {
-        UserState user = unwritten.get(userKey);
-        if (user == null) {
-            user = recent.get(userKey);
-        }
+        UserState user = held.get(userKey);
         if (user == null) {
             user = store.get(userKey);
             if (user != null) {
-                recent.put(userKey, user);
+                held.put(userKey, user);
             }
         }
         return user;
     }
 
     void put(Bytes userKey, UserState user) {
-        unwritten.put(userKey, user);
+        // Once per user and commit: later changes are to the object already held and listed.
+        if (!user.unwritten) {
+            user.unwritten = true;
+            unwrittenKeys.add(userKey);
+            unwrittenUsers.add(user);
+            held.put(userKey, user);
+        }
         changed.run();
     }
 
     /** Writes every user changed since the last write to the store. */
     void write() {
-        unwritten.forEach((userKey, user) -> {
-            store.put(userKey, user);
-            recent.put(userKey, user);
-        });
-        unwritten.clear();
+        for (int i = 0; i < unwrittenKeys.size(); i++) {
+            UserState user = unwrittenUsers.get(i);
+            store.put(unwrittenKeys.get(i), user);
+            user.unwritten = false;
+        }
+        unwrittenKeys.clear();
+        unwrittenUsers.clear();
     }
 }

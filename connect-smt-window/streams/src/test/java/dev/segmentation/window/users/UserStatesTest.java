@@ -56,6 +56,28 @@ class UserStatesTest {
         assertThat(after.get(BEN)).isNull();
     }
 
+    @Test
+    void aCommitThatChangesMoreUsersThanAreHeldKeepsEveryChangeReadable() {
+        UserStates users = new UserStates(store, () -> { });
+        int many = UserStates.RECENT_USERS + 100;
+        for (int n = 0; n < many; n++) {
+            UserState user = new UserState();
+            user.checkOuts = n;
+            users.put(key(n), user);
+        }
+        assertThat(users.get(key(0))).as("the first changed, held until written").isNotNull();
+        assertThat(users.get(key(0)).checkOuts).isEqualTo(0);
+
+        users.write();
+        for (int n = 0; n < many; n++) {
+            assertThat(store.get(key(n)).checkOuts).isEqualTo(n);
+        }
+    }
+
+    private static Bytes key(int n) {
+        return Bytes.wrap(("user-" + n).getBytes(StandardCharsets.UTF_8));
+    }
+
     private static KeyValueStore<Bytes, UserState> store() {
         KeyValueStore<Bytes, UserState> store = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(UserActivity.STATE_STORE), Serdes.Bytes(), UserState.serde())
