@@ -223,9 +223,9 @@ final class EventOrder {
     }
 
     /**
-     * Adds an event that came on {@code topic} to the waiting ones. A late one waits too, though its place has passed: its user's segment is
-     * known for certain only once the release point has reached its time, when every registration not late up to
-     * that time has arrived.
+     * Adds an event that came on {@code topic} to the waiting ones. A late one waits too, though its place has
+     * passed: its user's segment is known for certain only once the release point has reached its time, when every
+     * registration not late up to that time has arrived.
      */
     void hold(String topic, UserEvent event, boolean late) {
         Key key = new Key(event.timestampMs(), releaseRank(event.type()), nextSequence++);
