@@ -172,7 +172,7 @@ public final class StreamsBenchmark {
     /** Starts the subject as its own process on the benchmark's topics and waits until it has read them all. */
     private static AppRun runApplication(BenchStack stack, String run, List<String> inputs, long events,
                                          Map<String, String> options, Subject subject) throws Exception {
-        String appId = run + "-app" + System.currentTimeMillis() % 100_000;
+        String appId = applicationId(run, subject, System.currentTimeMillis());
         Path stateDir = Files.createTempDirectory("segmentation-bench-state");
         Properties props = shippedConfig(options.get("streams-config"));
         props.put("application.id", appId);
@@ -289,6 +289,15 @@ public final class StreamsBenchmark {
             stack.deleteTopics(stack.topicsStartingWith(appId + "-", appId + "."));
             deleteDirectory(stateDir);
         }
+    }
+
+    /**
+     * The subject's application id, which names its consumer group and topics: new for every launch. Consumer
+     * groups outlive a run, and a launch that found an earlier one's group would find every input offset committed
+     * already and time nothing.
+     */
+    static String applicationId(String run, Subject subject, long nowMs) {
+        return run + (subject == Subject.APPLICATION ? "-app" : "-floor") + nowMs;
     }
 
     /**
@@ -468,7 +477,7 @@ public final class StreamsBenchmark {
     }
 
     /** What runs against the perf tool: the application, and its intake alone as the floor under it. */
-    private enum Subject {
+    enum Subject {
         APPLICATION("dev.segmentation.window.SegmentationApp"),
         INTAKE_FLOOR(IntakeFloorApp.class.getName());
 
