@@ -16,9 +16,16 @@ import dev.segmentation.window.Segment;
  * @param sessionId   {@code session_id}, or null for a registration
  * @param totalCents  {@code total_cents} of a check-out, otherwise 0
  * @param segment     the segment a registration puts its user in, otherwise null
- * @param value       the record's value as it arrived, for the dead-letter topic should the event expire; null once
- *                    the event has waited for its place in the order, which keeps only what the metrics need
+ * @param value       the record's value as it arrived, for the dead-letter topic should the event expire on
+ *                    arrival; null once the event waits for its place in the order, which keeps only what the
+ *                    metrics need
  */
 public record UserEvent(EventType type, long timestampMs, Bytes userKey, Bytes eventId, String sessionId,
                         long totalCents, Segment segment, byte[] value) implements Ingested {
+
+    /** The same event without {@link #value}, as it waits for its place in the order. */
+    public UserEvent withoutValue() {
+        return value == null ? this
+                : new UserEvent(type, timestampMs, userKey, eventId, sessionId, totalCents, segment, null);
+    }
 }

@@ -229,7 +229,9 @@ final class EventOrder {
      */
     void hold(String topic, UserEvent event, boolean late) {
         Key key = new Key(event.timestampMs(), releaseRank(event.type()), nextSequence++);
-        Waiting held = new Waiting(key, new Held(event, late));
+        // Without the record's bytes, which would otherwise live as long as the event waits, to be copied by every
+        // young collection meanwhile: only a dead-letter record at arrival needs them.
+        Waiting held = new Waiting(key, new Held(event.withoutValue(), late));
         waiting.add(index(topic), held);
         heldSinceWrite.add(held);
         changed.run();

@@ -160,6 +160,24 @@ class EventOrderTest {
         assertThat(order.isLate("user_registration", 45 * MINUTE)).as("behind what was released").isTrue();
     }
 
+    @Test
+    void aWaitingEventKeepsWhatTheMetricsNeedAndLetsItsRecordsBytesGo() {
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        UserEvent signIn = event(EventType.SIGN_IN, "i1", 10 * MINUTE);
+        UserEvent arrived = new UserEvent(signIn.type(), signIn.timestampMs(), signIn.userKey(), signIn.eventId(),
+                signIn.sessionId(), signIn.totalCents(), signIn.segment(), new byte[] {0, 1, 2});
+        arrive(order, "sign_in", arrived, 0);
+        arrive(order, "user_registration", event(EventType.USER_REGISTRATION, "r1", 30 * MINUTE), 0);
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i2", 30 * MINUTE), 0);
+
+        List<EventOrder.Held> released = order.release(order.releasePoint(0));
+
+        assertThat(released).singleElement().satisfies(held -> {
+            assertThat(held.event().value()).isNull();
+            assertThat(held.event()).isEqualTo(signIn);
+        });
+    }
+
     private static void arrive(EventOrder order, String topic, UserEvent event, long wallClockMs) {
         order.hold(topic, event, order.isLate(topic, event.timestampMs()));
         order.heard(topic, event.timestampMs(), wallClockMs);
