@@ -26,25 +26,35 @@ final class RecentEvents {
     /**
      * Whether the user has already had this event; if not, it is remembered (the caller writes the state back).
      *
+     * <p>The ids are kept in event-time order. Events are applied in that order, so a new one nearly always comes
+     * after every id remembered: it finds no id of its own time to compare with, it is appended, and only ids at the
+     * front can be old enough to forget. A late event takes its place further in.
+     *
      * @param nowMs ids more than the horizon behind this are forgotten; {@link UserState#NONE} forgets none
      */
     boolean isDuplicate(UserState user, Bytes eventId, long eventTimeMs, long nowMs) {
         long hash = hash(eventId.get());
-        for (int i = 0; i < user.recentCount; i++) {
-            if (user.recentHashes[i] == hash && user.recentTimes[i] == eventTimeMs) {
+        int at = user.recentCount;
+        while (at > 0 && user.recentTimes[at - 1] > eventTimeMs) {
+            at--;
+        }
+        for (int i = at - 1; i >= 0 && user.recentTimes[i] == eventTimeMs; i--) {
+            if (user.recentHashes[i] == hash) {
                 return true;
             }
         }
         if (nowMs != UserState.NONE) {
-            forget(user, nowMs);
+            at = Math.max(0, at - forgetBefore(user, nowMs - horizonMs));
         }
         if (user.recentCount == user.recentHashes.length) {
             int capacity = Math.max(4, user.recentCount * 2);
             user.recentHashes = Arrays.copyOf(user.recentHashes, capacity);
             user.recentTimes = Arrays.copyOf(user.recentTimes, capacity);
         }
-        user.recentHashes[user.recentCount] = hash;
-        user.recentTimes[user.recentCount] = eventTimeMs;
+        System.arraycopy(user.recentHashes, at, user.recentHashes, at + 1, user.recentCount - at);
+        System.arraycopy(user.recentTimes, at, user.recentTimes, at + 1, user.recentCount - at);
+        user.recentHashes[at] = hash;
+        user.recentTimes[at] = eventTimeMs;
         user.recentCount++;
         return false;
     }
@@ -59,26 +69,40 @@ final class RecentEvents {
      * is none.
      */
     long forgetAllAt(UserState user) {
-        if (user.recentCount == 0) {
-            return UserState.NO_DUE;
-        }
-        long newest = user.recentTimes[0];
-        for (int i = 1; i < user.recentCount; i++) {
-            newest = Math.max(newest, user.recentTimes[i]);
-        }
-        return newest + horizonMs + 1;
+        return user.recentCount == 0 ? UserState.NO_DUE : user.recentTimes[user.recentCount - 1] + horizonMs + 1;
     }
 
-    private static void forgetBefore(UserState user, long oldestMs) {
-        int kept = 0;
-        for (int i = 0; i < user.recentCount; i++) {
-            if (user.recentTimes[i] >= oldestMs) {
-                user.recentHashes[kept] = user.recentHashes[i];
-                user.recentTimes[kept] = user.recentTimes[i];
-                kept++;
+    /**
+     * Puts ids read from the store in event-time order: earlier builds kept them in the order they were applied,
+     * where a late event's id could follow later ones.
+     */
+    static void restoreOrder(UserState user) {
+        for (int i = 1; i < user.recentCount; i++) {
+            long time = user.recentTimes[i];
+            long hash = user.recentHashes[i];
+            int at = i;
+            while (at > 0 && user.recentTimes[at - 1] > time) {
+                user.recentTimes[at] = user.recentTimes[at - 1];
+                user.recentHashes[at] = user.recentHashes[at - 1];
+                at--;
             }
+            user.recentTimes[at] = time;
+            user.recentHashes[at] = hash;
         }
-        user.recentCount = kept;
+    }
+
+    /** Forgets the ids older than {@code oldestMs}, which are the first ones; returns how many it forgot. */
+    private static int forgetBefore(UserState user, long oldestMs) {
+        int old = 0;
+        while (old < user.recentCount && user.recentTimes[old] < oldestMs) {
+            old++;
+        }
+        if (old > 0) {
+            user.recentCount -= old;
+            System.arraycopy(user.recentHashes, old, user.recentHashes, 0, user.recentCount);
+            System.arraycopy(user.recentTimes, old, user.recentTimes, 0, user.recentCount);
+        }
+        return old;
     }
 
     /** 64-bit FNV-1a, finished with a 64-bit mix so that similar ids spread over all bits. */

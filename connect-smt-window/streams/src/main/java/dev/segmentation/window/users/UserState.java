@@ -160,6 +160,7 @@ final class UserState {
             state.recentHashes[i] = in.readFixedLong();
             state.recentTimes[i] = readTime(in);
         }
+        RecentEvents.restoreOrder(state);
         return state;
     }
 }

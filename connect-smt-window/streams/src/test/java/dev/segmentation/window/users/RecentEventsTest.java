@@ -52,6 +52,38 @@ class RecentEventsTest {
     }
 
     @Test
+    void keepsALateEventsIdInItsPlaceInEventTime() {
+        recent.isDuplicate(user, id("a"), 1_000, 1_000);
+        recent.isDuplicate(user, id("c"), 3_000, 3_000);
+        assertThat(recent.isDuplicate(user, id("b"), 2_000, 3_000)).as("a late event").isFalse();
+        assertThat(recent.isDuplicate(user, id("b"), 2_000, 3_000)).as("its duplicate").isTrue();
+        assertThat(recent.isDuplicate(user, id("a"), 1_000, 3_000)).isTrue();
+        assertThat(recent.forgetAllAt(user)).isEqualTo(3_000 + HORIZON + 1);
+
+        recent.forget(user, 2_500 + HORIZON);
+        assertThat(user.recentCount).as("a and b forgotten, c kept").isEqualTo(1);
+        assertThat(recent.isDuplicate(user, id("c"), 3_000, UserState.NONE)).isTrue();
+    }
+
+    @Test
+    void putsIdsStoredOutOfOrderByAnEarlierBuildInEventTimeOrder() {
+        UserState stored = new UserState();
+        stored.recentHashes = new long[] {RecentEvents.hash(bytes("c")), RecentEvents.hash(bytes("a")),
+            RecentEvents.hash(bytes("b"))};
+        stored.recentTimes = new long[] {3_000, 1_000, 2_000};
+        stored.recentCount = 3;
+
+        UserState read = UserState.read(stored.write());
+
+        assertThat(read.recentTimes).startsWith(1_000, 2_000, 3_000);
+        assertThat(recent.forgetAllAt(read)).isEqualTo(3_000 + HORIZON + 1);
+        recent.forget(read, 1_500 + HORIZON);
+        assertThat(recent.isDuplicate(read, id("a"), 1_000, UserState.NONE)).as("a forgotten").isFalse();
+        assertThat(recent.isDuplicate(read, id("b"), 2_000, UserState.NONE)).isTrue();
+        assertThat(recent.isDuplicate(read, id("c"), 3_000, UserState.NONE)).isTrue();
+    }
+
+    @Test
     void spreadsSimilarIdsOverTheWholeHash() {
         assertThat(RecentEvents.hash(bytes("ev-1"))).isNotEqualTo(RecentEvents.hash(bytes("ev-2")));
         assertThat(Long.bitCount(RecentEvents.hash(bytes("ev-1")) ^ RecentEvents.hash(bytes("ev-2"))))
