@@ -121,7 +121,7 @@ final class EventOrder {
         this.clocks = new long[this.topics.size()];
         this.lastHeard = new long[this.topics.size()];
         this.idle = new boolean[this.topics.size()];
-        this.waiting = new LaneMerge<>(this.topics.size());
+        this.waiting = new LaneMerge<>(this.topics.size(), held -> held.key.timeMs);
         Arrays.fill(clocks, NONE);
         Arrays.fill(lastHeard, NONE);
         this.partition = partition;

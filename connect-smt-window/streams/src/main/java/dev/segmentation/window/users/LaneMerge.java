@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 /**
  * A priority queue for elements that come from a few lanes, each of them mostly in order: the input topics of a
@@ -12,44 +13,71 @@ import java.util.TreeSet;
  * sorted set. The first element is the least of the lanes' heads and the set's first: a handful of comparisons, where
  * a sorted map of every element took a tree's depth of them, and a rebalancing, on every insert and every removal.
  *
+ * <p>Each head's leading key (an event's time) is kept in an array beside it, so that finding the first element
+ * compares a few numbers instead of reaching into every lane's head, which has gone cold in memory while it waited;
+ * only heads with the same leading key are compared in full.
+ *
  * @param <T> the elements, all distinct by their natural order
  */
 final class LaneMerge<T extends Comparable<T>> {
 
-    private static final int OTHERS = -1;
-    private static final int UNKNOWN = -2;
+    private static final int UNKNOWN = -1;
 
     private final List<ArrayDeque<T>> lanes;
     private final TreeSet<T> others = new TreeSet<>();
+    private final ToLongFunction<? super T> leadingKey;
+    /** The source of the sorted set in {@link #heads}, after the lanes. */
+    private final int othersSource;
+    /** Each source's first element (the lanes', then the sorted set's), or null when it is empty. */
+    private final Object[] heads;
+    /** The leading key of each source's first element. */
+    private final long[] headKeys;
     private int size;
-    /** Where the first element is, once looked up: a lane's index, {@link #OTHERS}, or {@link #UNKNOWN}. */
+    /** Where the first element is, once looked up: a source's index, or {@link #UNKNOWN}. */
     private int firstSource = UNKNOWN;
 
-    LaneMerge(int laneCount) {
+    /**
+     * @param leadingKey the first part of the elements' order: of two elements, the lesser never has the greater
+     *                   leading key
+     */
+    LaneMerge(int laneCount, ToLongFunction<? super T> leadingKey) {
         lanes = new ArrayList<>(laneCount);
         for (int lane = 0; lane < laneCount; lane++) {
             lanes.add(new ArrayDeque<>());
         }
+        this.leadingKey = leadingKey;
+        this.othersSource = laneCount;
+        this.heads = new Object[laneCount + 1];
+        this.headKeys = new long[laneCount + 1];
     }
 
     /** Adds an element that came in the given lane. */
     void add(int lane, T element) {
         ArrayDeque<T> queue = lanes.get(lane);
         T last = queue.peekLast();
-        if (last == null || last.compareTo(element) < 0) {
+        if (last == null) {
+            queue.addLast(element);
+            setHead(lane, element);
+        } else if (last.compareTo(element) < 0) {
             queue.addLast(element);
         } else {
-            others.add(element);
+            addToOthers(element);
         }
         size++;
-        firstSource = UNKNOWN;
     }
 
     /** Adds an element outside the lanes, in its place all the same. */
     void addOutOfLane(T element) {
-        others.add(element);
+        addToOthers(element);
         size++;
-        firstSource = UNKNOWN;
+    }
+
+    private void addToOthers(T element) {
+        others.add(element);
+        T head = head(othersSource);
+        if (head == null || element.compareTo(head) < 0) {
+            setHead(othersSource, element);
+        }
     }
 
     boolean isEmpty() {
@@ -59,7 +87,7 @@ final class LaneMerge<T extends Comparable<T>> {
     /** The least element, or null when empty. */
     T peekFirst() {
         int source = firstSource();
-        return source == OTHERS ? others.first() : source == UNKNOWN ? null : lanes.get(source).peekFirst();
+        return source == UNKNOWN ? null : head(source);
     }
 
     /** Removes and returns the least element, or null when empty. */
@@ -69,21 +97,41 @@ final class LaneMerge<T extends Comparable<T>> {
             return null;
         }
         size--;
+        T first;
+        if (source == othersSource) {
+            first = others.pollFirst();
+            setHead(source, others.isEmpty() ? null : others.first());
+        } else {
+            ArrayDeque<T> queue = lanes.get(source);
+            first = queue.pollFirst();
+            setHead(source, queue.peekFirst());
+        }
+        return first;
+    }
+
+    private void setHead(int source, T head) {
+        heads[source] = head;
+        if (head != null) {
+            headKeys[source] = leadingKey.applyAsLong(head);
+        }
         firstSource = UNKNOWN;
-        return source == OTHERS ? others.pollFirst() : lanes.get(source).pollFirst();
+    }
+
+    @SuppressWarnings("unchecked")
+    private T head(int source) {
+        return (T) heads[source];
     }
 
     private int firstSource() {
         if (firstSource == UNKNOWN && size > 0) {
-            T least = others.isEmpty() ? null : others.first();
-            firstSource = least == null ? UNKNOWN : OTHERS;
-            for (int lane = 0; lane < lanes.size(); lane++) {
-                T head = lanes.get(lane).peekFirst();
-                if (head != null && (least == null || head.compareTo(least) < 0)) {
-                    least = head;
-                    firstSource = lane;
+            int least = UNKNOWN;
+            for (int source = 0; source < heads.length; source++) {
+                if (heads[source] != null && (least == UNKNOWN || headKeys[source] < headKeys[least]
+                        || headKeys[source] == headKeys[least] && head(source).compareTo(head(least)) < 0)) {
+                    least = source;
                 }
             }
+            firstSource = least;
         }
         return firstSource;
     }

@@ -12,7 +12,7 @@ class LaneMergeTest {
 
     @Test
     void anElementBehindItsLaneTakesItsPlaceAmongTheOthers() {
-        LaneMerge<Long> merge = new LaneMerge<>(2);
+        LaneMerge<Long> merge = new LaneMerge<>(2, Long::longValue);
         merge.add(0, 10L);
         merge.add(0, 30L);
         merge.add(1, 20L);
@@ -33,8 +33,17 @@ class LaneMergeTest {
     /** Six lanes, each mostly rising with some elements behind, against a sorted set, over many random steps. */
     @Test
     void givesEveryElementInTheOrderOfASortedSet() {
+        givesEveryElementInOrder(new LaneMerge<>(6, element -> Math.floorDiv(element, 1_000_000)));
+    }
+
+    /** Heads that share their leading key are told apart by their whole order. */
+    @Test
+    void givesEveryElementInOrderWhenAllShareTheirLeadingKey() {
+        givesEveryElementInOrder(new LaneMerge<>(6, element -> 0L));
+    }
+
+    private static void givesEveryElementInOrder(LaneMerge<Long> merge) {
         Random random = new Random(6L);
-        LaneMerge<Long> merge = new LaneMerge<>(6);
         TreeSet<Long> model = new TreeSet<>();
         long[] clocks = new long[6];
         long unique = 0;
