@@ -47,13 +47,13 @@ final class UserTimers {
     private final Runnable changed;
     private final int readAhead;
     /** In key order: every entry armed since the last write, and the store's entries up to {@link #readThrough}. */
-    private final TreeSet<Bytes> next = new TreeSet<>();
+    private final TreeSet<Entry> next = new TreeSet<>();
     /** The entries of {@link #next} that are not in the store yet. */
-    private final Set<Bytes> unwritten = new HashSet<>();
+    private final Set<Entry> unwritten = new HashSet<>();
     /** Entries of the store that fired since the last write, to delete there. */
-    private final List<Bytes> fired = new ArrayList<>();
-    /** The last key read from the store, or null before the first read. */
-    private Bytes readThrough;
+    private final List<Entry> fired = new ArrayList<>();
+    /** The last entry read from the store, or null before the first read. */
+    private Entry readThrough;
     /** Whether the store has nothing after {@link #readThrough}. */
     private boolean readAll;
     /** The due time of the first entry in memory, so that the common "nothing due" check walks no tree. */
@@ -81,9 +81,9 @@ final class UserTimers {
 
     /** Adds an entry. */
     void schedule(long dueMs, Bytes user) {
-        Bytes key = key(dueMs, user.get());
-        if (next.add(key)) {
-            unwritten.add(key);
+        Entry entry = new Entry(dueMs, user);
+        if (next.add(entry)) {
+            unwritten.add(entry);
             earliest = Math.min(earliest, dueMs);
             changed.run();
         }
@@ -95,25 +95,25 @@ final class UserTimers {
      */
     void fireDue(long nowMs, Firing firing) {
         while (anyDue(nowMs)) {
-            Bytes key = next.pollFirst();
-            if (!unwritten.remove(key)) {
-                fired.add(key);
+            Entry entry = next.pollFirst();
+            if (!unwritten.remove(entry)) {
+                fired.add(entry);
                 changed.run();
             }
             // Before the firing, which may arm more: the first entry in memory must stay the first of all.
             readAheadIfNeeded();
-            firing.fire(dueOf(key), userOf(key));
+            firing.fire(entry.dueMs, entry.user);
         }
     }
 
     /** Writes the entries armed and deleted since the last write to the store. */
     void write() {
-        for (Bytes key : fired) {
+        for (Entry entry : fired) {
             // A delete would read the old value back first, which nothing here needs.
-            store.put(key, null);
+            store.put(entry.key(), null);
         }
-        for (Bytes key : unwritten) {
-            store.put(key, PRESENT);
+        for (Entry entry : unwritten) {
+            store.put(entry.key(), PRESENT);
         }
         unwritten.clear();
         fired.clear();
@@ -136,22 +136,23 @@ final class UserTimers {
         if (!readAll && next.size() == unwritten.size()) {
             readMore();
         }
-        earliest = next.isEmpty() ? UserState.NO_DUE : dueOf(next.first());
+        earliest = next.isEmpty() ? UserState.NO_DUE : next.first().dueMs;
     }
 
     /** Reads the store's next entries after the last key read. */
     private void readMore() {
         // Right after the last key read: the byte string with a zero byte appended is the next in key order.
         Bytes from = readThrough == null ? prefix(Long.MIN_VALUE)
-                : Bytes.wrap(Arrays.copyOf(readThrough.get(), readThrough.get().length + 1));
+                : Bytes.wrap(Arrays.copyOf(readThrough.key().get(), readThrough.key().get().length + 1));
         int read = 0;
         try (KeyValueIterator<Bytes, byte[]> it = store.range(from, prefix(Long.MAX_VALUE))) {
             while (read < readAhead && it.hasNext()) {
                 Bytes key = it.next().key;
+                Entry entry = new Entry(dueOf(key), userOf(key));
                 // Armed again while it was in the store: it is written already, and deleted when it fires.
-                unwritten.remove(key);
-                next.add(key);
-                readThrough = key;
+                unwritten.remove(entry);
+                next.add(entry);
+                readThrough = entry;
                 read++;
             }
         }
@@ -173,5 +174,23 @@ final class UserTimers {
 
     private static Bytes key(long dueMs, byte[] user) {
         return Bytes.wrap(ByteBuffer.allocate(TIME_BYTES + user.length).putLong(dueMs ^ Long.MIN_VALUE).put(user).array());
+    }
+
+    /**
+     * An entry in memory: in the store's key order, the due time then the user's bytes, but compared by the number
+     * first, since due times nearly always differ; the store's key is built only to write it. It keeps the user key
+     * it was armed with, whose hash is already known to the users held in memory.
+     */
+    private record Entry(long dueMs, Bytes user) implements Comparable<Entry> {
+
+        Bytes key() {
+            return UserTimers.key(dueMs, user.get());
+        }
+
+        @Override
+        public int compareTo(Entry other) {
+            int order = Long.compare(dueMs, other.dueMs);
+            return order != 0 ? order : user.compareTo(other.user);
+        }
     }
 }
