@@ -85,14 +85,14 @@ final class EventOrder {
     private final boolean[] idle;
     private final int partition;
     /** The events waiting for the release point, by topic: each topic's records mostly come in event-time order. */
-    private final LaneMerge<Waiting> waiting;
+    private final LaneMerge<Held> waiting;
     private final Runnable changed;
     /**
      * The events held since the last write, released or not: those still waiting then go to the store. A list
      * and two flags per event cost less than a set of the unwritten ones, which every event entered and most left
      * within the commit; the list is as long as the events one commit interval brings.
      */
-    private final List<Waiting> heldSinceWrite = new ArrayList<>();
+    private final List<Held> heldSinceWrite = new ArrayList<>();
     /** Batches with events released since the last write. */
     private final List<Batch> releasedFrom = new ArrayList<>();
     /** The keys of per-event records read back at start, deleted at the next write. */
@@ -121,7 +121,7 @@ final class EventOrder {
         this.clocks = new long[this.topics.size()];
         this.lastHeard = new long[this.topics.size()];
         this.idle = new boolean[this.topics.size()];
-        this.waiting = new LaneMerge<>(this.topics.size(), held -> held.key.timeMs);
+        this.waiting = new LaneMerge<>(this.topics.size(), held -> held.timeMs);
         Arrays.fill(clocks, NONE);
         Arrays.fill(lastHeard, NONE);
         this.partition = partition;
@@ -154,8 +154,7 @@ final class EventOrder {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 ByteBuffer key = ByteBuffer.wrap(entry.key.get());
                 if (entry.key.get().length == PER_EVENT_KEY_BYTES) {
-                    restorePerEvent(entry.key, new Key(key.getLong() ^ Long.MIN_VALUE, key.get(), key.getLong()),
-                            entry.value);
+                    restorePerEvent(entry.key, key.getLong() ^ Long.MIN_VALUE, key.get(), key.getLong(), entry.value);
                     continue;
                 }
                 long id = key.getLong();
@@ -173,25 +172,25 @@ final class EventOrder {
             batch.released = releasedCounts.getOrDefault(id, 0);
             batch.releasedWritten = batch.released;
             for (int at = 0; at < batch.size; at++) {
-                Key key = Key.read(in);
-                Held held = readHeld(in);
+                long timeMs = in.readSigned();
+                int rank = in.readByte();
+                Held held = readHeld(in, timeMs, rank, in.readUnsigned());
                 if (at >= batch.released) {
-                    Waiting restored = new Waiting(key, held);
-                    restored.batch = batch;
-                    waiting.addOutOfLane(restored);
+                    held.batch = batch;
+                    waiting.addOutOfLane(held);
                 }
-                nextSequence = Math.max(nextSequence, key.sequence + 1);
+                nextSequence = Math.max(nextSequence, held.sequence + 1);
             }
         });
     }
 
     /** A waiting event as an earlier build stored it: it waits again, unwritten; its record goes at the next write. */
-    private void restorePerEvent(Bytes storeKey, Key key, byte[] value) {
-        Waiting restored = new Waiting(key, readHeld(new CompactReader(value)));
+    private void restorePerEvent(Bytes storeKey, long timeMs, int rank, long sequence, byte[] value) {
+        Held restored = readHeld(new CompactReader(value), timeMs, rank, sequence);
         waiting.addOutOfLane(restored);
         heldSinceWrite.add(restored);
         perEventKeys.add(storeKey);
-        nextSequence = Math.max(nextSequence, key.sequence + 1);
+        nextSequence = Math.max(nextSequence, sequence + 1);
     }
 
     /**
@@ -228,10 +227,10 @@ final class EventOrder {
      * registration not late up to that time has arrived.
      */
     void hold(String topic, UserEvent event, boolean late) {
-        Key key = new Key(event.timestampMs(), releaseRank(event.type()), nextSequence++);
         // Without the record's bytes, which would otherwise live as long as the event waits, to be copied by every
         // young collection meanwhile: only a dead-letter record at arrival needs them.
-        Waiting held = new Waiting(key, new Held(event.withoutValue(), late));
+        Held held = new Held(event.timestampMs(), releaseRank(event.type()), nextSequence++, event.withoutValue(),
+                late);
         waiting.add(index(topic), held);
         heldSinceWrite.add(held);
         changed.run();
@@ -281,10 +280,10 @@ final class EventOrder {
     /** Takes, earliest first, the waiting events at or before {@code upToMs}, and records the release point. */
     List<Held> release(long upToMs) {
         List<Held> due = new ArrayList<>();
-        while (!waiting.isEmpty() && waiting.peekFirst().key.timeMs <= upToMs) {
-            Waiting first = waiting.pollFirst();
+        while (!waiting.isEmpty() && waiting.peekFirst().timeMs <= upToMs) {
+            Held first = waiting.pollFirst();
             first.released = true;
-            due.add(first.held);
+            due.add(first);
             Batch batch = first.batch;
             if (batch != null && batch.released++ == batch.releasedWritten) {
                 releasedFrom.add(batch);
@@ -305,8 +304,8 @@ final class EventOrder {
      * how many events have left each batch they left (the batch deleted when none is left), and the clocks.
      */
     void write() {
-        List<Waiting> arrived = new ArrayList<>();
-        for (Waiting held : heldSinceWrite) {
+        List<Held> arrived = new ArrayList<>();
+        for (Held held : heldSinceWrite) {
             if (!held.released) {
                 arrived.add(held);
             }
@@ -367,20 +366,21 @@ final class EventOrder {
                 ByteBuffer.allocate(Long.BYTES).putLong(timeMs).array());
     }
 
-    private void writeBatch(List<Waiting> events) {
+    private void writeBatch(List<Held> events) {
         Batch batch = new Batch(nextBatch++, events.size());
         CompactWriter out = new CompactWriter(96 * events.size()).writeUnsigned(events.size());
-        for (Waiting event : events) {
-            event.key.write(out);
-            writeHeld(event.held, out);
+        for (Held event : events) {
+            writeHeld(event, out);
             event.batch = batch;
         }
         waitingStore.put(batch.key(Batch.EVENTS), out.toByteArray());
     }
 
+    /** A waiting event's place, then the event: the key's fields first, as the batches have always stored them. */
     private static void writeHeld(Held held, CompactWriter out) {
-        UserEvent event = held.event();
-        out.writeByte(event.type().ordinal()).writeByte(held.late() ? 1 : 0)
+        out.writeSigned(held.timeMs).writeByte(held.rank).writeUnsigned(held.sequence);
+        UserEvent event = held.event;
+        out.writeByte(event.type().ordinal()).writeByte(held.late ? 1 : 0)
                 .writeBytes(event.userKey().get()).writeBytes(event.eventId().get())
                 .writeString(event.sessionId() == null ? "" : event.sessionId())
                 .writeSigned(event.totalCents());
@@ -388,7 +388,8 @@ final class EventOrder {
         out.writeSigned(event.timestampMs());
     }
 
-    private static Held readHeld(CompactReader in) {
+    /** The event after its place, which the caller has read. */
+    private static Held readHeld(CompactReader in, long timeMs, int rank, long sequence) {
         EventType type = EventType.values()[in.readByte()];
         boolean late = in.readByte() == 1;
         Bytes user = Bytes.wrap(in.readBytes());
@@ -397,36 +398,53 @@ final class EventOrder {
         long total = in.readSigned();
         byte[] segment = in.readBytes();
         long time = in.readSigned();
-        return new Held(new UserEvent(type, time, user, eventId, type == EventType.USER_REGISTRATION ? null : session,
-                total, segment.length == 0 ? null : Segment.fromBytes(segment), null), late);
+        UserEvent event = new UserEvent(type, time, user, eventId,
+                type == EventType.USER_REGISTRATION ? null : session, total,
+                segment.length == 0 ? null : Segment.fromBytes(segment), null);
+        return new Held(timeMs, rank, sequence, event, late);
     }
 
     /**
-     * An event waiting for the release point.
-     *
-     * @param late whether it came too late to count but in the late events
+     * An event waiting for the release point, in its place: event time, then type rank, then arrival. One object per
+     * waiting event, with its place in primitive fields: tens of thousands wait at a time in a backfill, and each
+     * object more was another for every young collection to copy and another cold load to release it.
      */
-    record Held(UserEvent event, boolean late) {
-    }
+    static final class Held implements Comparable<Held> {
 
-    /** A waiting event in its place, and the batch the store has it in. */
-    private static final class Waiting implements Comparable<Waiting> {
-
-        final Key key;
-        final Held held;
+        private final long timeMs;
+        private final int rank;
+        private final long sequence;
+        private final UserEvent event;
+        private final boolean late;
         /** The batch it was written in; {@code null} until a write. */
-        Batch batch;
+        private Batch batch;
         /** Whether it has left the waiting ones. */
-        boolean released;
+        private boolean released;
 
-        Waiting(Key key, Held held) {
-            this.key = key;
-            this.held = held;
+        private Held(long timeMs, int rank, long sequence, UserEvent event, boolean late) {
+            this.timeMs = timeMs;
+            this.rank = rank;
+            this.sequence = sequence;
+            this.event = event;
+            this.late = late;
+        }
+
+        UserEvent event() {
+            return event;
+        }
+
+        /** Whether it came too late to count but in the late events. */
+        boolean late() {
+            return late;
         }
 
         @Override
-        public int compareTo(Waiting other) {
-            return key.compareTo(other.key);
+        public int compareTo(Held other) {
+            int order = Long.compare(timeMs, other.timeMs);
+            if (order == 0) {
+                order = Integer.compare(rank, other.rank);
+            }
+            return order != 0 ? order : Long.compare(sequence, other.sequence);
         }
     }
 
@@ -453,27 +471,6 @@ final class EventOrder {
 
         Bytes key(byte kind) {
             return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1).putLong(id).put(kind).array());
-        }
-    }
-
-    /** A waiting event's place: event time, then type rank, then arrival. */
-    private record Key(long timeMs, int rank, long sequence) implements Comparable<Key> {
-
-        void write(CompactWriter out) {
-            out.writeSigned(timeMs).writeByte(rank).writeUnsigned(sequence);
-        }
-
-        static Key read(CompactReader in) {
-            return new Key(in.readSigned(), in.readByte(), in.readUnsigned());
-        }
-
-        @Override
-        public int compareTo(Key other) {
-            int order = Long.compare(timeMs, other.timeMs);
-            if (order == 0) {
-                order = Integer.compare(rank, other.rank);
-            }
-            return order != 0 ? order : Long.compare(sequence, other.sequence);
         }
     }
 }

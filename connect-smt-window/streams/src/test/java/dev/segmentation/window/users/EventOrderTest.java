@@ -68,6 +68,20 @@ class EventOrderTest {
     }
 
     @Test
+    void anEventAfterARestartWaitsBehindOneThatArrivedBeforeItAtTheSameTime() {
+        EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 10 * MINUTE), 0);
+        order.write();
+
+        EventOrder restarted = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
+        arrive(restarted, "sign_in", event(EventType.SIGN_IN, "i2", 10 * MINUTE), 0);
+        arrive(restarted, "user_registration", event(EventType.USER_REGISTRATION, "r1", 40 * MINUTE), 0);
+        restarted.heard("sign_in", 40 * MINUTE, 0);
+
+        assertThat(ids(restarted.release(restarted.releasePoint(0)))).containsExactly("i1", "i2");
+    }
+
+    @Test
     void theStoresHoldWhatWaitedAtTheLastWriteAndNothingThatCameAndWentBetweenWrites() {
         EventOrder order = new EventOrder(TOPICS, 0, GRACE, IDLE, waiting, clocks, () -> { });
         arrive(order, "sign_in", event(EventType.SIGN_IN, "i1", 10 * MINUTE), 0);
