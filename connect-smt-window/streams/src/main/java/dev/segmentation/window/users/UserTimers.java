@@ -142,8 +142,8 @@ final class UserTimers {
     /** Reads the store's next entries after the last key read. */
     private void readMore() {
         // Right after the last key read: the byte string with a zero byte appended is the next in key order.
-        Bytes from = readThrough == null ? prefix(Long.MIN_VALUE)
-                : Bytes.wrap(Arrays.copyOf(readThrough.key().get(), readThrough.key().get().length + 1));
+        byte[] last = readThrough == null ? null : readThrough.key().get();
+        Bytes from = last == null ? prefix(Long.MIN_VALUE) : Bytes.wrap(Arrays.copyOf(last, last.length + 1));
         int read = 0;
         try (KeyValueIterator<Bytes, byte[]> it = store.range(from, prefix(Long.MAX_VALUE))) {
             while (read < readAhead && it.hasNext()) {
