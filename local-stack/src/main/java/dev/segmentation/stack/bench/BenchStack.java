@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -145,6 +146,21 @@ final class BenchStack implements AutoCloseable {
 
     void deleteTopics(Collection<String> topics) throws InterruptedException, ExecutionException {
         admin.deleteTopics(topics).all().get();
+    }
+
+    /**
+     * Deletes consumer groups. A group that cannot be deleted (a member that never left it) is named on the output
+     * and kept: the broker drops it once its offsets expire, and the run's figures stand either way.
+     */
+    void deleteGroups(Collection<String> groups) throws InterruptedException {
+        for (Map.Entry<String, KafkaFuture<Void>> deletion
+                : admin.deleteConsumerGroups(groups).deletedGroups().entrySet()) {
+            try {
+                deletion.getValue().get();
+            } catch (ExecutionException e) {
+                System.out.printf("  (consumer group %s kept: %s)%n", deletion.getKey(), e.getCause().getMessage());
+            }
+        }
     }
 
     /** The topics whose names start with any of {@code prefixes}. */

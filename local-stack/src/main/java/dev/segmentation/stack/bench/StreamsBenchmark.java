@@ -42,9 +42,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * to results (launch to last output, against the input at the steady rate plus 10 s) and the peak resident memory
  * to compare between runs of different sizes.
  *
- * <p>A run deletes what it created on the stack when it ends: the application's topics and state directory,
- * and the event topics it filled, unless asked to keep them. Otherwise every run would leave some hundreds of
- * megabytes on the broker.
+ * <p>A run deletes what it created on the stack when it ends: its consumer groups, the application's topics and
+ * state directory, and the event topics it filled, unless asked to keep them. Otherwise every run would leave some
+ * hundreds of megabytes on the broker, and three consumer groups.
  *
  * <p>Run through {@code ./pipeline bench streams [--events N]}. Run directly, it also takes
  * {@code --keep-input true} to keep the event topics, {@code --input RUN} to reuse those of an earlier run (with
@@ -160,10 +160,16 @@ public final class StreamsBenchmark {
     }
 
     private static double runConsumerPerfTest(BenchStack stack, String run, long events) throws Exception {
-        List<String> output = stack.runTool("org.apache.kafka.tools.ConsumerPerformance", List.of(
-                "--bootstrap-server", stack.bootstrapServers, "--include", run.replace(".", "\\.") + "\\..*",
-                "--num-records", Long.toString(events + WATERMARKS), "--group", run + "-perf" + System.nanoTime(),
-                "--timeout", "60000", "--command-property", "isolation.level=read_committed", "--hide-header"));
+        String group = run + "-perf" + System.nanoTime();
+        List<String> output;
+        try {
+            output = stack.runTool("org.apache.kafka.tools.ConsumerPerformance", List.of(
+                    "--bootstrap-server", stack.bootstrapServers, "--include", run.replace(".", "\\.") + "\\..*",
+                    "--num-records", Long.toString(events + WATERMARKS), "--group", group,
+                    "--timeout", "60000", "--command-property", "isolation.level=read_committed", "--hide-header"));
+        } finally {
+            stack.deleteGroups(List.of(group));
+        }
         // start.time, end.time, MB, MB/s, records, records/s, rebalance ms, fetch ms, fetch MB/s, fetch records/s
         String[] columns = output.get(output.size() - 1).split(",\\s*");
         return events / (Double.parseDouble(columns[7]) / 1000);
@@ -287,6 +293,7 @@ public final class StreamsBenchmark {
             process.waitFor();
             // Internal topics are named <appId>-..., this run's own <appId>.out... and <appId>.dead_letter.
             stack.deleteTopics(stack.topicsStartingWith(appId + "-", appId + "."));
+            stack.deleteGroups(List.of(appId));
             deleteDirectory(stateDir);
         }
     }
