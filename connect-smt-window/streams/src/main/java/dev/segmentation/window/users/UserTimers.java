@@ -3,9 +3,7 @@ package dev.segmentation.window.users;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.kafka.common.utils.Bytes;
@@ -48,8 +46,14 @@ final class UserTimers {
     private final int readAhead;
     /** In key order: every entry armed since the last write, and the store's entries up to {@link #readThrough}. */
     private final TreeSet<Entry> next = new TreeSet<>();
-    /** The entries of {@link #next} that are not in the store yet. */
-    private final Set<Entry> unwritten = new HashSet<>();
+    /**
+     * The entries armed since the last write, in the order armed; those that have fired or turned out to be in the
+     * store already are skipped when written. Flags on the entries, rather than a set of them, spare every arming
+     * and firing a hash lookup whose bucket and node miss the processor's caches.
+     */
+    private final List<Entry> armed = new ArrayList<>();
+    /** How many entries of {@link #next} are in the store: once none is, the store may hold the next one due. */
+    private int storedInMemory;
     /** Entries of the store that fired since the last write, to delete there. */
     private final List<Entry> fired = new ArrayList<>();
     /** The last entry read from the store, or null before the first read. */
@@ -83,7 +87,7 @@ final class UserTimers {
     void schedule(long dueMs, Bytes user) {
         Entry entry = new Entry(dueMs, user);
         if (next.add(entry)) {
-            unwritten.add(entry);
+            armed.add(entry);
             earliest = Math.min(earliest, dueMs);
             changed.run();
         }
@@ -96,9 +100,12 @@ final class UserTimers {
     void fireDue(long nowMs, Firing firing) {
         while (anyDue(nowMs)) {
             Entry entry = next.pollFirst();
-            if (!unwritten.remove(entry)) {
+            if (entry.stored) {
+                storedInMemory--;
                 fired.add(entry);
                 changed.run();
+            } else {
+                entry.firedUnwritten = true;
             }
             // Before the firing, which may arm more: the first entry in memory must stay the first of all.
             readAheadIfNeeded();
@@ -112,10 +119,13 @@ final class UserTimers {
             // A delete would read the old value back first, which nothing here needs.
             store.put(entry.key(), null);
         }
-        for (Entry entry : unwritten) {
-            store.put(entry.key(), PRESENT);
+        for (Entry entry : armed) {
+            if (!entry.stored && !entry.firedUnwritten) {
+                store.put(entry.key(), PRESENT);
+                entry.stored = true;
+            }
         }
-        unwritten.clear();
+        armed.clear();
         fired.clear();
         // What lies beyond the read-ahead is in the store now, and is read again in its turn: memory holds no more
         // than the read-ahead and one commit's entries, however many users wait for a deadline.
@@ -124,6 +134,8 @@ final class UserTimers {
         } else {
             next.tailSet(readThrough, false).clear();
         }
+        // Every entry left in memory was in the store already or has just been written there.
+        storedInMemory = next.size();
         readAll = false;
         readAheadIfNeeded();
     }
@@ -133,7 +145,7 @@ final class UserTimers {
      * least one of the store's entries, and every entry of the store before it), and {@link #earliest} its due time.
      */
     private void readAheadIfNeeded() {
-        if (!readAll && next.size() == unwritten.size()) {
+        if (!readAll && storedInMemory == 0) {
             readMore();
         }
         earliest = next.isEmpty() ? UserState.NO_DUE : next.first().dueMs;
@@ -149,9 +161,14 @@ final class UserTimers {
             while (read < readAhead && it.hasNext()) {
                 Bytes key = it.next().key;
                 Entry entry = new Entry(dueOf(key), userOf(key));
-                // Armed again while it was in the store: it is written already, and deleted when it fires.
-                unwritten.remove(entry);
-                next.add(entry);
+                entry.stored = true;
+                if (!next.add(entry)) {
+                    // Armed again while it was in the store: it is written already, and deleted when it fires. (The
+                    // one in memory was not counted as stored: every stored entry in memory lies at or before the
+                    // last key read, and this one after it.)
+                    next.ceiling(entry).stored = true;
+                }
+                storedInMemory++;
                 readThrough = entry;
                 read++;
             }
@@ -179,9 +196,22 @@ final class UserTimers {
     /**
      * An entry in memory: in the store's key order, the due time then the user's bytes, but compared by the number
      * first, since due times nearly always differ; the store's key is built only to write it. It keeps the user key
-     * it was armed with, whose hash is already known to the users held in memory.
+     * it was armed with, whose hash is already known to the users held in memory. Entries are only ever compared,
+     * in {@link #next}; none is looked up by equality.
      */
-    private record Entry(long dueMs, Bytes user) implements Comparable<Entry> {
+    private static final class Entry implements Comparable<Entry> {
+
+        final long dueMs;
+        final Bytes user;
+        /** Whether the store holds it: read from there, or written since it was armed. */
+        boolean stored;
+        /** Whether it fired before any write reached it, so that none does. */
+        boolean firedUnwritten;
+
+        Entry(long dueMs, Bytes user) {
+            this.dueMs = dueMs;
+            this.user = user;
+        }
 
         Bytes key() {
             return UserTimers.key(dueMs, user.get());

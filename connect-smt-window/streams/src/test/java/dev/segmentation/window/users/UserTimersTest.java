@@ -91,6 +91,29 @@ class UserTimersTest {
     }
 
     /**
+     * Memory must know how many of its entries the store holds, those a write has just put there included: it reads
+     * the store again only once it holds none. Counted short, the count would pass zero as they fire, and the
+     * entries written later would stay in the store, never read back and never fired.
+     */
+    @Test
+    void entriesWrittenWithinTheReadAheadCountAsStoredSoLaterOnesAreReadBack() {
+        UserTimers before = new UserTimers(store, () -> { });
+        before.schedule(1_000, user(1));
+        before.write();
+
+        UserTimers after = new UserTimers(store, () -> { }, 1);
+        after.schedule(500, user(0));
+        after.schedule(9_000, user(9));
+        after.write();
+        assertThat(fire(after, 1_500)).containsExactly(entry(500, 0), entry(1_000, 1));
+        assertThat(fire(after, 10_000)).containsExactly(entry(9_000, 9));
+
+        after.schedule(20_000, user(2));
+        after.write();
+        assertThat(fire(after, 30_000)).containsExactly(entry(20_000, 2));
+    }
+
+    /**
      * Many more entries than one read-ahead, armed, fired, written and restarted at random, against a sorted set of
      * every live entry: each firing must be the set's due entries in order, and each write must leave the store
      * holding exactly the set.
