@@ -79,6 +79,8 @@ final class BenchSimulator {
         System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("simulator."))
                 .forEach(key -> config.put(key.substring("simulator.".length()), System.getProperty(key)));
         stack.connect("PUT", "/connectors/" + name + "/config", config);
+        Leftovers.Leftover connector = stack.leftovers.add("the simulator connector " + name,
+                () -> stack.connect("DELETE", "/connectors/" + name, null));
         List<String> topics = topics(run);
         try {
             // The connector's offsets endpoint reads committed data, which lags behind open transactions, so
@@ -109,7 +111,7 @@ final class BenchSimulator {
             }
             throw new IllegalStateException("the simulator did not send " + events + " events within 10 minutes");
         } finally {
-            stack.connect("DELETE", "/connectors/" + name, null);
+            connector.remove();
         }
     }
 

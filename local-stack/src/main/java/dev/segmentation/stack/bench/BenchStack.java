@@ -41,6 +41,8 @@ final class BenchStack implements AutoCloseable {
     final String connectUrl;
     final String registryUrl;
     private final String toolsClasspath;
+    /** What this run has created on the stack and not removed yet; removed at exit if the run stops part-way. */
+    final Leftovers leftovers = new Leftovers();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Admin admin;
 
@@ -52,6 +54,7 @@ final class BenchStack implements AutoCloseable {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.admin = Admin.create(props);
+        leftovers.removeAllOnExit();
     }
 
     /** Reads {@code --name value} pairs; the launcher passes the stack's addresses this way. */

@@ -106,10 +106,13 @@ public final class SimulatorBenchmark {
     private static Round runRound(BenchStack stack, long events, int tasks, long warmup,
                                   Map<String, String> producer) throws Exception {
         String run = "bench" + System.currentTimeMillis();
-        List<String> topics = new ArrayList<>(BenchSimulator.topics(run));
+        List<String> topics = BenchSimulator.topics(run);
         String perfTopic = run + ".perf";
-        stack.createTopics(topics, BenchSimulator.PARTITIONS);
-        stack.createTopics(List.of(perfTopic), BenchSimulator.PARTITIONS);
+        List<String> allTopics = new ArrayList<>(topics);
+        allTopics.add(perfTopic);
+        stack.createTopics(allTopics, BenchSimulator.PARTITIONS);
+        Leftovers.Leftover created = stack.leftovers.add("the topics " + run + ".*",
+                () -> stack.deleteTopics(allTopics));
         try {
             BenchSimulator.Rates simulator = BenchSimulator.backfill(stack, run, events, tasks, warmup, producer);
             double recordBytes = averageRecordBytes(stack, topics);
@@ -117,8 +120,7 @@ public final class SimulatorBenchmark {
                     (int) Math.round(recordBytes), producer);
             return new Round(simulator, perf, recordBytes);
         } finally {
-            topics.add(perfTopic);
-            stack.deleteTopics(topics);
+            created.remove();
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,7 +45,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>A run deletes what it created on the stack when it ends: its consumer groups, the application's topics and
  * state directory, and the event topics it filled, unless asked to keep them. Otherwise every run would leave some
- * hundreds of megabytes on the broker, and three consumer groups.
+ * hundreds of megabytes on the broker, and three consumer groups. A run stopped part-way (Ctrl-C) deletes them too,
+ * and the simulator connector if it was still filling the topics ({@link Leftovers}).
  *
  * <p>Run through {@code ./pipeline bench streams [--events N]}. Run directly, it also takes
  * {@code --keep-input true} to keep the event topics, {@code --input RUN} to reuse those of an earlier run (with
@@ -76,16 +78,23 @@ public final class StreamsBenchmark {
                 run = "bench" + System.currentTimeMillis();
             }
             List<String> inputs = BenchSimulator.topics(run);
+            Leftovers.Leftover eventTopics = null;
+            if (ownInput) {
+                stack.createTopics(inputs, BenchSimulator.PARTITIONS);
+                if (!Boolean.parseBoolean(options.get("keep-input"))) {
+                    eventTopics = stack.leftovers.add("the event topics " + run + ".*",
+                            () -> stack.deleteTopics(inputs));
+                }
+            }
             try {
                 if (ownInput) {
-                    stack.createTopics(inputs, BenchSimulator.PARTITIONS);
                     System.out.printf("Filling the event topics with %,d simulated events ...%n", events);
                     BenchSimulator.backfill(stack, run, events);
                 }
                 compare(stack, run, inputs, events, options);
             } finally {
-                if (ownInput && !Boolean.parseBoolean(options.get("keep-input"))) {
-                    stack.deleteTopics(inputs);
+                if (eventTopics != null) {
+                    eventTopics.remove();
                 }
             }
         }
@@ -161,6 +170,8 @@ public final class StreamsBenchmark {
 
     private static double runConsumerPerfTest(BenchStack stack, String run, long events) throws Exception {
         String group = run + "-perf" + System.nanoTime();
+        Leftovers.Leftover perfGroup = stack.leftovers.add("the consumer group " + group,
+                () -> stack.deleteGroups(List.of(group)));
         List<String> output;
         try {
             output = stack.runTool("org.apache.kafka.tools.ConsumerPerformance", List.of(
@@ -168,7 +179,7 @@ public final class StreamsBenchmark {
                     "--num-records", Long.toString(events + WATERMARKS), "--group", group,
                     "--timeout", "60000", "--command-property", "isolation.level=read_committed", "--hide-header"));
         } finally {
-            stack.deleteGroups(List.of(group));
+            perfGroup.remove();
         }
         // start.time, end.time, MB, MB/s, records, records/s, rebalance ms, fetch ms, fetch MB/s, fetch records/s
         String[] columns = output.get(output.size() - 1).split(",\\s*");
@@ -235,6 +246,13 @@ public final class StreamsBenchmark {
                 file.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long launchNanos = System.nanoTime();
+        // Internal topics are named <appId>-..., this run's own <appId>.out... and <appId>.dead_letter.
+        Leftovers.Leftover launch = stack.leftovers.add(appId + "'s process, topics, consumer group and state", () -> {
+            stopWithin(process, Duration.ofSeconds(30));
+            stack.deleteTopics(stack.topicsStartingWith(appId + "-", appId + "."));
+            stack.deleteGroups(List.of(appId));
+            deleteDirectory(stateDir);
+        });
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (!Files.readString(log).contains("-> RUNNING")) {
@@ -289,12 +307,7 @@ public final class StreamsBenchmark {
                     fifthReadNanos == 0 ? 0 : (fifthReadNanos - startNanos) / 1e9,
                     steadyRate, peakResident);
         } finally {
-            process.destroyForcibly();
-            process.waitFor();
-            // Internal topics are named <appId>-..., this run's own <appId>.out... and <appId>.dead_letter.
-            stack.deleteTopics(stack.topicsStartingWith(appId + "-", appId + "."));
-            stack.deleteGroups(List.of(appId));
-            deleteDirectory(stateDir);
+            launch.remove();
         }
     }
 
@@ -374,6 +387,18 @@ public final class StreamsBenchmark {
             Thread.sleep(20);
         }
         return cpu;
+    }
+
+    /**
+     * Stops the process, if it still runs: asked first, so that Kafka Streams leaves its group and its group can be
+     * deleted, then killed once {@code patience} is up.
+     */
+    private static void stopWithin(Process process, Duration patience) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
     }
 
     /** The committed rows of each output topic, to tell at a glance that every metric was written. */
