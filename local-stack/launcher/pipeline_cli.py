@@ -21,7 +21,7 @@ import connect_api
 import python_checks
 import settings as stack_settings
 from errors import StackError
-from processes import wait_until
+from processes import run_in_foreground, wait_until
 from settings import CONNECTOR_CONFIGS, REPO, STACK_BUILD
 
 DEMO_CONNECTORS = ["jdbc-sink-aggregates", "simulator-accelerated"]
@@ -273,7 +273,7 @@ def bench(args: argparse.Namespace) -> int:
     say(f"Running the {which} benchmark" + (f" with {events:,} events" if events else "") + " ...")
     if archive:
         say(f"  the application's JVM: {archive.describe()}")
-    code = subprocess.run(command).returncode
+    code = run_in_foreground(command)
     if archive and archive.keep_recording():
         say(f"Recorded the application's {archive.describe()}: later runs of this build start from it.")
     return code

@@ -129,3 +129,24 @@ def http_ok(url: str) -> bool:
             return 200 <= status < 300
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return False
+
+
+def run_in_foreground(command: list[str]) -> int:
+    """Runs a command to its end and returns its exit code, letting it clean up when the user presses Ctrl-C.
+
+    ``subprocess.run`` kills its child a quarter of a second after Ctrl-C. A benchmark interrupted that way could
+    not remove the topics, consumer groups and connector it created. Here the first Ctrl-C is passed on (a terminal
+    has usually sent it to the child already, which does no harm) and the child is waited for; a second Ctrl-C
+    kills it.
+    """
+    with subprocess.Popen(command) as process:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            process.send_signal(signal.SIGINT)
+            try:
+                return process.wait()
+            except KeyboardInterrupt:
+                process.kill()
+                raise
+
