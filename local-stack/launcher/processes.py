@@ -149,4 +149,3 @@ def run_in_foreground(command: list[str]) -> int:
             except KeyboardInterrupt:
                 process.kill()
                 raise
-
