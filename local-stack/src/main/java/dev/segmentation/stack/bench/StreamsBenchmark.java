@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +54,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * included (without an {@code -Xmx} there, the application gets 1 GiB), and a flight recording can be added there.
  * {@code --app-archive-options "..."} are JVM options for the application alone, not the floor: {@code ./pipeline}
  * passes those that map the local stack's class archive of this build, or record it when there is none yet (see
- * {@code jvm_archive.py}).
+ * {@code jvm_archive.py}). {@code --work-dir DIR} is where each launch's settings, log and state go
+ * ({@link LaunchFiles}); {@code ./pipeline} passes {@code bench} in the stack's home.
  */
 public final class StreamsBenchmark {
 
@@ -190,7 +190,10 @@ public final class StreamsBenchmark {
     private static AppRun runApplication(BenchStack stack, String run, List<String> inputs, long events,
                                          Map<String, String> options, Subject subject) throws Exception {
         String appId = applicationId(run, subject, System.currentTimeMillis());
-        Path stateDir = Files.createTempDirectory("segmentation-bench-state");
+        LaunchFiles files = new LaunchFiles(options.containsKey("work-dir") ? Path.of(options.get("work-dir"))
+                : LaunchFiles.defaultDirectory());
+        files.keepNewest(LaunchFiles.KEPT_LAUNCHES - 1);
+        Path stateDir = files.state(appId);
         Properties props = shippedConfig(options.get("streams-config"));
         props.put("application.id", appId);
         props.put("bootstrap.servers", stack.bootstrapServers);
@@ -223,11 +226,11 @@ public final class StreamsBenchmark {
         if (!"exactly_once_v2".equals(props.getProperty("processing.guarantee"))) {
             throw new IllegalArgumentException("the benchmark measures exactly_once_v2");
         }
-        Path file = stateDir.resolveSibling(appId + ".properties");
+        Path file = files.settings(appId);
         try (var out = Files.newBufferedWriter(file)) {
             props.store(out, "segmentation benchmark");
         }
-        Path log = stateDir.resolveSibling(appId + ".log");
+        Path log = files.log(appId);
         // The class archive or AOT cache is the application's own: the floor runs other classes.
         String javaOptions = options.getOrDefault("app-java-options", "") + " "
                 + (subject == Subject.APPLICATION ? options.getOrDefault("app-archive-options", "") : "");
@@ -251,7 +254,7 @@ public final class StreamsBenchmark {
             stopWithin(process, Duration.ofSeconds(30));
             stack.deleteTopics(stack.topicsStartingWith(appId + "-", appId + "."));
             stack.deleteGroups(List.of(appId));
-            deleteDirectory(stateDir);
+            LaunchFiles.delete(stateDir);
         });
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
@@ -446,14 +449,6 @@ public final class StreamsBenchmark {
     private static String loadAverage() throws IOException {
         String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return fields[0];
-    }
-
-    private static void deleteDirectory(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 
     private static long directorySize(Path dir) throws IOException {
