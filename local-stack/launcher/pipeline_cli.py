@@ -266,7 +266,7 @@ def bench(args: argparse.Namespace) -> int:
                               "--app-java-options",
                               " ".join((f"-Xmx{components.STREAMS_HEAP}", *components.STREAMS_TUNING)),
                               "--app-archive-options", " ".join(archive.options() if archive else []),
-                              *(["--work-dir", str(settings.home / "bench")] if which == "streams" else []),
+                              "--work-dir", str(settings.home / "bench"),
                               *(["--events", str(events)] if events else []),
                               *(["--rounds", str(rounds)] if rounds else []),
                               *(["--warmup-rounds", str(warmup_rounds)] if warmup_rounds is not None else []),

@@ -78,9 +78,9 @@ final class BenchSimulator {
         producerSettings.forEach((key, value) -> config.put("producer.override." + key, value));
         System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("simulator."))
                 .forEach(key -> config.put(key.substring("simulator.".length()), System.getProperty(key)));
-        stack.connect("PUT", "/connectors/" + name + "/config", config);
         Leftovers.Leftover connector = stack.leftovers.add("the simulator connector " + name,
-                () -> stack.connect("DELETE", "/connectors/" + name, null));
+                Removal.connector(name));
+        stack.connect("PUT", "/connectors/" + name + "/config", config);
         List<String> topics = topics(run);
         try {
             // The connector's offsets endpoint reads committed data, which lags behind open transactions, so

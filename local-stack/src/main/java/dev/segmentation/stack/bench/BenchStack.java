@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,26 +43,38 @@ final class BenchStack implements AutoCloseable {
     final String connectUrl;
     final String registryUrl;
     private final String toolsClasspath;
+    /** Where the run keeps its files: each launch's settings, log and state, and its {@link Leftovers}' journal. */
+    final Path workDir;
     /** What this run has created on the stack and not removed yet; removed at exit if the run stops part-way. */
-    final Leftovers leftovers = new Leftovers();
+    final Leftovers leftovers;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Admin admin;
 
-    BenchStack(String bootstrapServers, String connectUrl, String registryUrl, String toolsClasspath) {
+    BenchStack(String bootstrapServers, String connectUrl, String registryUrl, String toolsClasspath, Path workDir)
+            throws IOException {
         this.bootstrapServers = bootstrapServers;
         this.connectUrl = connectUrl;
         this.registryUrl = registryUrl;
         this.toolsClasspath = toolsClasspath;
+        this.workDir = workDir;
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.admin = Admin.create(props);
+        this.leftovers = new Leftovers(workDir, this::remove);
         leftovers.removeAllOnExit();
     }
 
-    /** Reads {@code --name value} pairs; the launcher passes the stack's addresses this way. */
-    static BenchStack fromArgs(Map<String, String> args) {
-        return new BenchStack(required(args, "bootstrap"), required(args, "connect"), required(args, "registry"),
-                required(args, "tools-classpath"));
+    /**
+     * Reads {@code --name value} pairs; the launcher passes the stack's addresses this way, and {@code --work-dir}
+     * (by default one under the system's temporary directory). Then removes what earlier runs killed outright left
+     * on the stack ({@link Leftovers#removeOrphans}).
+     */
+    static BenchStack fromArgs(Map<String, String> args) throws IOException {
+        Path workDir = args.containsKey("work-dir") ? Path.of(args.get("work-dir")) : LaunchFiles.defaultDirectory();
+        BenchStack stack = new BenchStack(required(args, "bootstrap"), required(args, "connect"),
+                required(args, "registry"), required(args, "tools-classpath"), workDir);
+        Leftovers.removeOrphans(workDir, stack::remove);
+        return stack;
     }
 
     static Map<String, String> parseArgs(String[] args) {
@@ -166,6 +180,36 @@ final class BenchStack implements AutoCloseable {
         }
     }
 
+    /** Takes one step of removing what a run created; what is gone already is skipped. */
+    void remove(Removal removal) throws Exception {
+        switch (removal.kind()) {
+            case CONNECTOR -> deleteConnector(removal.names().get(0));
+            case PROCESS -> removal.stopProcess();
+            case TOPICS -> {
+                List<String> existing = admin.listTopics().names().get().stream()
+                        .filter(removal.names()::contains).toList();
+                deleteTopics(existing);
+            }
+            case TOPICS_STARTING_WITH -> deleteTopics(topicsStartingWith(removal.names().toArray(String[]::new)));
+            case GROUPS -> deleteGroups(removal.names());
+            case PATH -> {
+                Path path = Path.of(removal.names().get(0));
+                if (Files.exists(path)) {
+                    LaunchFiles.delete(path);
+                }
+            }
+        }
+    }
+
+    /** Deletes a connector, unless Connect no longer has it. */
+    void deleteConnector(String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("DELETE", "/connectors/" + name, null);
+        if (response.statusCode() >= 300 && response.statusCode() != 404) {
+            throw new IOException("DELETE /connectors/" + name + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
     /** The topics whose names start with any of {@code prefixes}. */
     List<String> topicsStartingWith(String... prefixes) throws InterruptedException, ExecutionException {
         return admin.listTopics().names().get().stream()
@@ -173,15 +217,20 @@ final class BenchStack implements AutoCloseable {
     }
 
     JsonNode connect(String method, String path, Object body) throws IOException, InterruptedException {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(connectUrl + path))
-                .method(method, publisher).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(method, path, body);
         if (response.statusCode() >= 300) {
             throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> send(String method, String path, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        return http.send(HttpRequest.newBuilder(URI.create(connectUrl + path))
+                .method(method, publisher).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Runs one of Kafka's tools (e.g. {@code org.apache.kafka.tools.ProducerPerformance}) and returns its output. */

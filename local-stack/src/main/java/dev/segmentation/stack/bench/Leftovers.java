@@ -1,7 +1,14 @@
 package dev.segmentation.stack.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What a benchmark run has created on the stack and not removed yet: a connector, topics, consumer groups, a process
@@ -10,44 +17,71 @@ import java.util.List;
  * not leave a connector still writing, hundreds of megabytes of event topics, or the application's topics and
  * groups behind on the user's stack.
  *
+ * <p>A run killed outright (SIGKILL, the out-of-memory killer) runs no hook. So what is pending is also written down,
+ * in a journal in the benchmark's directory named after the run's process, and the next run takes what a dead run's
+ * journal lists ({@link #removeOrphans}): the application it had started is stopped, its topics, groups and
+ * connector deleted.
+ *
  * <p>One lock serializes the run's removals and the hook's: each is made once, by whichever comes first, and a
  * removal the run has begun finishes before the hook looks at what is left.
  */
 final class Leftovers {
 
-    /** Removes one thing from the stack. */
+    /** Takes one step of a removal on the stack. */
     @FunctionalInterface
-    interface Removal {
-        void run() throws Exception;
+    interface Remover {
+        void remove(Removal removal) throws Exception;
     }
 
-    /** One thing to remove, once. */
+    /** One thing to remove, once, in one or more steps. */
     final class Leftover {
 
         private final String what;
-        private final Removal removal;
+        private final List<Removal> steps;
 
-        private Leftover(String what, Removal removal) {
+        private Leftover(String what, List<Removal> steps) {
             this.what = what;
-            this.removal = removal;
+            this.steps = List.copyOf(steps);
         }
 
         /** Removes it now, unless the shutdown hook already has. */
         void remove() throws Exception {
             synchronized (Leftovers.this) {
                 if (pending.remove(this)) {
-                    removal.run();
+                    try {
+                        removeAll(steps, remover);
+                    } finally {
+                        writeJournal();
+                    }
                 }
             }
         }
     }
 
+    private static final Pattern JOURNAL = Pattern.compile("leftovers-(\\d+)-(\\d+)\\.txt");
+    /** A journal's steps are indented under what they remove. */
+    private static final String STEP = "\t";
+
+    private final Path journal;
+    private final Remover remover;
     private final List<Leftover> pending = new ArrayList<>();
 
-    /** Lists something the run has just created, with how to remove it. */
-    synchronized Leftover add(String what, Removal removal) {
-        Leftover leftover = new Leftover(what, removal);
+    /**
+     * @param directory where the journal goes, named after this process
+     * @param remover   takes each step on the stack
+     */
+    Leftovers(Path directory, Remover remover) throws IOException {
+        ProcessHandle self = ProcessHandle.current();
+        this.journal = Files.createDirectories(directory)
+                .resolve("leftovers-" + self.pid() + "-" + Removal.startMillis(self) + ".txt");
+        this.remover = remover;
+    }
+
+    /** Lists something the run has just created, with the steps that remove it. */
+    synchronized Leftover add(String what, Removal... steps) throws IOException {
+        Leftover leftover = new Leftover(what, List.of(steps));
         pending.add(leftover);
+        writeJournal();
         return leftover;
     }
 
@@ -65,10 +99,89 @@ final class Leftovers {
             Leftover leftover = pending.remove(i);
             System.out.printf("Stopped part-way: removing %s%n", leftover.what);
             try {
-                leftover.removal.run();
+                removeAll(leftover.steps, remover);
             } catch (Exception e) {
                 System.out.printf("  could not remove %s: %s%n", leftover.what, e);
             }
         }
+        try {
+            writeJournal();
+        } catch (IOException e) {
+            System.out.printf("  could not update %s: %s%n", journal, e);
+        }
+    }
+
+    /**
+     * Takes the steps of every journal in {@code directory} whose run is no longer alive, newest leftover first, and
+     * deletes the journal. A journal whose steps did not all succeed (the stack down, say) is kept for the next run.
+     */
+    static void removeOrphans(Path directory, Remover remover) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        List<Path> journals;
+        try (Stream<Path> files = Files.list(directory)) {
+            journals = files.filter(file -> JOURNAL.matcher(file.getFileName().toString()).matches()).sorted()
+                    .toList();
+        }
+        for (Path orphan : journals) {
+            Matcher name = JOURNAL.matcher(orphan.getFileName().toString());
+            if (!name.matches() || Removal.isRunning(Long.parseLong(name.group(1)), Long.parseLong(name.group(2)))) {
+                continue;
+            }
+            System.out.printf("An earlier benchmark (process %s) was killed before it removed what it created:%n",
+                    name.group(1));
+            List<String> lines = Files.readAllLines(orphan);
+            boolean allRemoved = true;
+            for (int end = lines.size(); end > 0; ) {
+                int start = end - 1;
+                while (start > 0 && lines.get(start).startsWith(STEP)) {
+                    start--;
+                }
+                String what = lines.get(start);
+                List<Removal> steps = lines.subList(start + 1, end).stream()
+                        .map(line -> Removal.parse(line.substring(STEP.length()))).toList();
+                System.out.printf("  removing %s%n", what);
+                try {
+                    removeAll(steps, remover);
+                } catch (Exception e) {
+                    allRemoved = false;
+                    System.out.printf("  could not remove %s: %s%n", what, e);
+                }
+                end = start;
+            }
+            if (allRemoved) {
+                Files.delete(orphan);
+            } else {
+                System.out.printf("  kept %s for the next run%n", orphan);
+            }
+        }
+    }
+
+    /** The journal of this run, while anything is pending. */
+    Path journal() {
+        return journal;
+    }
+
+    private static void removeAll(List<Removal> steps, Remover remover) throws Exception {
+        for (Removal step : steps) {
+            remover.remove(step);
+        }
+    }
+
+    /** Rewrites the journal from what is pending, whole or not at all; deletes it when nothing is. */
+    private void writeJournal() throws IOException {
+        if (pending.isEmpty()) {
+            Files.deleteIfExists(journal);
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        for (Leftover leftover : pending) {
+            lines.add(leftover.what);
+            leftover.steps.forEach(step -> lines.add(STEP + step.line()));
+        }
+        Path next = journal.resolveSibling(journal.getFileName() + ".next");
+        Files.write(next, lines);
+        Files.move(next, journal, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

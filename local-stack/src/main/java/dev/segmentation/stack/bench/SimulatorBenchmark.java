@@ -110,9 +110,9 @@ public final class SimulatorBenchmark {
         String perfTopic = run + ".perf";
         List<String> allTopics = new ArrayList<>(topics);
         allTopics.add(perfTopic);
+        // Listed before they exist, so that no kill leaves them unlisted.
+        Leftovers.Leftover created = stack.leftovers.add("the topics " + run + ".*", Removal.topics(allTopics));
         stack.createTopics(allTopics, BenchSimulator.PARTITIONS);
-        Leftovers.Leftover created = stack.leftovers.add("the topics " + run + ".*",
-                () -> stack.deleteTopics(allTopics));
         try {
             BenchSimulator.Rates simulator = BenchSimulator.backfill(stack, run, events, tasks, warmup, producer);
             double recordBytes = averageRecordBytes(stack, topics);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,7 +44,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>A run deletes what it created on the stack when it ends: its consumer groups, the application's topics and
  * state directory, and the event topics it filled, unless asked to keep them. Otherwise every run would leave some
  * hundreds of megabytes on the broker, and three consumer groups. A run stopped part-way (Ctrl-C) deletes them too,
- * and the simulator connector if it was still filling the topics ({@link Leftovers}).
+ * and the simulator connector if it was still filling the topics; the next run deletes those of a run killed
+ * outright, and stops the application it had started ({@link Leftovers}).
  *
  * <p>Run through {@code ./pipeline bench streams [--events N]}. Run directly, it also takes
  * {@code --keep-input true} to keep the event topics, {@code --input RUN} to reuse those of an earlier run (with
@@ -55,7 +55,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code --app-archive-options "..."} are JVM options for the application alone, not the floor: {@code ./pipeline}
  * passes those that map the local stack's class archive of this build, or record it when there is none yet (see
  * {@code jvm_archive.py}). {@code --work-dir DIR} is where each launch's settings, log and state go
- * ({@link LaunchFiles}); {@code ./pipeline} passes {@code bench} in the stack's home.
+ * ({@link LaunchFiles}), and the list of what the run has yet to remove; {@code ./pipeline} passes {@code bench} in
+ * the stack's home.
  */
 public final class StreamsBenchmark {
 
@@ -80,11 +81,11 @@ public final class StreamsBenchmark {
             List<String> inputs = BenchSimulator.topics(run);
             Leftovers.Leftover eventTopics = null;
             if (ownInput) {
-                stack.createTopics(inputs, BenchSimulator.PARTITIONS);
+                // Listed before they exist, so that no kill leaves them unlisted.
                 if (!Boolean.parseBoolean(options.get("keep-input"))) {
-                    eventTopics = stack.leftovers.add("the event topics " + run + ".*",
-                            () -> stack.deleteTopics(inputs));
+                    eventTopics = stack.leftovers.add("the event topics " + run + ".*", Removal.topics(inputs));
                 }
+                stack.createTopics(inputs, BenchSimulator.PARTITIONS);
             }
             try {
                 if (ownInput) {
@@ -170,8 +171,7 @@ public final class StreamsBenchmark {
 
     private static double runConsumerPerfTest(BenchStack stack, String run, long events) throws Exception {
         String group = run + "-perf" + System.nanoTime();
-        Leftovers.Leftover perfGroup = stack.leftovers.add("the consumer group " + group,
-                () -> stack.deleteGroups(List.of(group)));
+        Leftovers.Leftover perfGroup = stack.leftovers.add("the consumer group " + group, Removal.groups(group));
         List<String> output;
         try {
             output = stack.runTool("org.apache.kafka.tools.ConsumerPerformance", List.of(
@@ -190,8 +190,7 @@ public final class StreamsBenchmark {
     private static AppRun runApplication(BenchStack stack, String run, List<String> inputs, long events,
                                          Map<String, String> options, Subject subject) throws Exception {
         String appId = applicationId(run, subject, System.currentTimeMillis());
-        LaunchFiles files = new LaunchFiles(options.containsKey("work-dir") ? Path.of(options.get("work-dir"))
-                : LaunchFiles.defaultDirectory());
+        LaunchFiles files = new LaunchFiles(stack.workDir);
         files.keepNewest(LaunchFiles.KEPT_LAUNCHES - 1);
         Path stateDir = files.state(appId);
         Properties props = shippedConfig(options.get("streams-config"));
@@ -250,12 +249,9 @@ public final class StreamsBenchmark {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long launchNanos = System.nanoTime();
         // Internal topics are named <appId>-..., this run's own <appId>.out... and <appId>.dead_letter.
-        Leftovers.Leftover launch = stack.leftovers.add(appId + "'s process, topics, consumer group and state", () -> {
-            stopWithin(process, Duration.ofSeconds(30));
-            stack.deleteTopics(stack.topicsStartingWith(appId + "-", appId + "."));
-            stack.deleteGroups(List.of(appId));
-            LaunchFiles.delete(stateDir);
-        });
+        Leftovers.Leftover launch = stack.leftovers.add(appId + "'s process, topics, consumer group and state",
+                Removal.process(process.toHandle()), Removal.topicsStartingWith(appId + "-", appId + "."),
+                Removal.groups(appId), Removal.path(stateDir));
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (!Files.readString(log).contains("-> RUNNING")) {
@@ -390,18 +386,6 @@ public final class StreamsBenchmark {
             Thread.sleep(20);
         }
         return cpu;
-    }
-
-    /**
-     * Stops the process, if it still runs: asked first, so that Kafka Streams leaves its group and its group can be
-     * deleted, then killed once {@code patience} is up.
-     */
-    private static void stopWithin(Process process, Duration patience) throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            process.waitFor();
-        }
     }
 
     /** The committed rows of each output topic, to tell at a glance that every metric was written. */
