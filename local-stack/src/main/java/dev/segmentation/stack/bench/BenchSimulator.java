@@ -42,7 +42,10 @@ final class BenchSimulator {
         return backfill(stack, run, events, 1, 0, Map.of()).overall();
     }
 
-    /** Events per second over a whole run, and over the part of it after the warm-up. */
+    /**
+     * Events per second over a whole run, and over the part of it after the warm-up: NaN when the run was too short
+     * for the span to be timed (it ended before a second reading of the topics' ends).
+     */
     record Rates(double overall, double steady) {
     }
 
@@ -102,8 +105,8 @@ final class BenchSimulator {
                     warmCount = written;
                 }
                 if (written >= events) {
-                    Rates rates = new Rates((written - firstCount) / ((now - firstNanos) / 1e9),
-                            (written - warmCount) / ((now - warmNanos) / 1e9));
+                    Rates rates = new Rates(rate(written - firstCount, now - firstNanos),
+                            rate(written - warmCount, now - warmNanos));
                     awaitAllSent(stack, name, events, tasks);
                     return rates;
                 }
@@ -113,6 +116,10 @@ final class BenchSimulator {
         } finally {
             connector.remove();
         }
+    }
+
+    private static double rate(long events, long nanos) {
+        return nanos == 0 ? Double.NaN : events / (nanos / 1e9);
     }
 
     /**

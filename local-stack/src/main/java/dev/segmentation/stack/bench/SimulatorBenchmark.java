@@ -80,13 +80,13 @@ public final class SimulatorBenchmark {
                 if (counted) {
                     measured.add(result);
                 }
-                System.out.printf("%s round %d of %d%s: perf tool %,.0f / %,.0f events/s, simulator %,.0f / %,.0f "
-                                + "events/s, ratio %.2f / %.2f (whole run / steady state)%n",
+                System.out.printf("%s round %d of %d%s: perf tool %s / %s events/s, simulator %s / %s "
+                                + "events/s, ratio %s / %s (whole run / steady state)%n",
                         counted ? "Measured" : "Warm-up", counted ? round - warmupRounds : round,
                         counted ? rounds : warmupRounds, counted ? "" : " (not counted)",
-                        result.perf().overall(), result.perf().steady(),
-                        result.simulator().overall(), result.simulator().steady(), result.overallRatio(),
-                        result.steadyRatio());
+                        rate(result.perf().overall()), rate(result.perf().steady()),
+                        rate(result.simulator().overall()), rate(result.simulator().steady()),
+                        ratio(result.overallRatio()), ratio(result.steadyRatio()));
             }
         }
         print(measured, events, tasks, warmup, producer);
@@ -131,18 +131,32 @@ public final class SimulatorBenchmark {
         System.out.printf("  both sides: transactions committed every %,d ms, producer %s%n",
                 BenchSimulator.TRANSACTION_INTERVAL_MS, producer);
         System.out.printf("  %-36s %14s %14s%n", "events/s", "whole run", "steady state");
-        System.out.printf("  %-36s %,14.0f %,14.0f%n", "kafka-producer-perf-test (baseline)",
-                median(rounds, round -> round.perf().overall()), median(rounds, round -> round.perf().steady()));
+        System.out.printf("  %-36s %14s %14s%n", "kafka-producer-perf-test (baseline)",
+                rate(median(rounds, round -> round.perf().overall())),
+                rate(median(rounds, round -> round.perf().steady())));
         System.out.printf("    %s%n", "random " + Math.round(median(rounds, Round::recordBytes))
                 + "-byte values, no key, 1 topic of " + BenchSimulator.PARTITIONS + " partitions");
-        System.out.printf("  %-36s %,14.0f %,14.0f%n", "simulator", median(rounds, round -> round.simulator().overall()),
-                median(rounds, round -> round.simulator().steady()));
+        System.out.printf("  %-36s %14s %14s%n", "simulator",
+                rate(median(rounds, round -> round.simulator().overall())),
+                rate(median(rounds, round -> round.simulator().steady())));
         System.out.printf("    %s%n", tasks + (tasks == 1 ? " task" : " tasks") + ", backfill clock, Avro values "
                 + "through the registry (DirectAvroConverter), string keys, exactly-once source (KIP-618), 6 topics of "
                 + BenchSimulator.PARTITIONS + " partitions");
         // The median of each round's own ratio: the two sides of a round ran minutes apart on the same machine.
-        System.out.printf("  %-36s %14.2f %14.2f   (target >= 0.50)%n", "ratio simulator / baseline",
-                median(rounds, Round::overallRatio), median(rounds, Round::steadyRatio));
+        System.out.printf("  %-36s %14s %14s   (target >= 0.50)%n", "ratio simulator / baseline",
+                ratio(median(rounds, Round::overallRatio)), ratio(median(rounds, Round::steadyRatio)));
+        if (rounds.stream().anyMatch(round -> Double.isNaN(round.steadyRatio()))) {
+            System.out.printf("  (n/a: the simulator sent all %,d events before its rate could be timed; "
+                    + "give --events a few million)%n", events);
+        }
+    }
+
+    private static String rate(double eventsPerSecond) {
+        return Double.isNaN(eventsPerSecond) ? "n/a" : String.format("%,.0f", eventsPerSecond);
+    }
+
+    private static String ratio(double ratio) {
+        return Double.isNaN(ratio) ? "n/a" : String.format("%.2f", ratio);
     }
 
     private static double median(List<Round> rounds, ToDoubleFunction<Round> figure) {
