@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.segmentation.events.BundleVersion;
-import dev.segmentation.simulator.journey.EventSchemas;
 import dev.segmentation.events.EventType;
+import dev.segmentation.simulator.journey.EventSchemas;
 import dev.segmentation.simulator.journey.JourneySimulator;
 import dev.segmentation.simulator.journey.PlannedEvent;
 import dev.segmentation.simulator.journey.SimulationState;

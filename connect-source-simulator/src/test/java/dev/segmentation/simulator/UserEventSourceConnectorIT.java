@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.segmentation.registry.SchemaRegistryServer;
 import dev.segmentation.avro.DirectAvroConverter;
 import dev.segmentation.events.EventType;
+import dev.segmentation.registry.SchemaRegistryServer;
 import dev.segmentation.simulator.journey.JourneySimulator;
 import dev.segmentation.simulator.journey.PlannedEvent;
 import dev.segmentation.simulator.journey.SimulationState;

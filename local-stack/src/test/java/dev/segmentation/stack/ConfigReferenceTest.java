@@ -9,9 +9,9 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-import dev.segmentation.simulator.UserEventSourceConnectorConfig;
 import dev.segmentation.avro.DirectAvroConverter;
 import dev.segmentation.avro.DirectAvroConverterConfig;
+import dev.segmentation.simulator.UserEventSourceConnectorConfig;
 import dev.segmentation.window.SegmentationConfig;
 import dev.segmentation.window.transforms.CopyFields;
 import dev.segmentation.window.transforms.TimestampFields;

@@ -14,8 +14,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.events.registry.RegistrySettings;
+import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.HttpSchemaRegistry;
 
 /**

@@ -24,13 +24,13 @@ import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.Ingested;
 import dev.segmentation.window.ingest.Intake;
 import dev.segmentation.window.ingest.Rejected;
+import dev.segmentation.window.metrics.WatermarkMulticast;
+import dev.segmentation.window.metrics.WindowFeedSerde;
+import dev.segmentation.window.metrics.WindowStage;
 import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.SchemaRegistry;
 import dev.segmentation.window.users.UserActivity;
 import dev.segmentation.window.users.UserSegmentUpdate;
-import dev.segmentation.window.metrics.WatermarkMulticast;
-import dev.segmentation.window.metrics.WindowFeedSerde;
-import dev.segmentation.window.metrics.WindowStage;
 
 /**
  * Wires the stages into one topology of two sub-topologies:

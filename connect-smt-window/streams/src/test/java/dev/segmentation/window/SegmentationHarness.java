@@ -24,9 +24,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 import dev.segmentation.window.TestEvents.Event;
+import dev.segmentation.window.metrics.WindowFeedSerde;
 import dev.segmentation.window.serde.ConfluentAvroSerde;
 import dev.segmentation.window.serde.InMemorySchemaRegistry;
-import dev.segmentation.window.metrics.WindowFeedSerde;
 
 /**
  * The application's own topology in a {@link TopologyTestDriver}, with raw input topics (so tests can send bytes

@@ -12,14 +12,13 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.storage.Converter;
 
+import dev.segmentation.events.BundleVersion;
 import dev.segmentation.events.WireFormat;
 import dev.segmentation.events.registry.RegistryConfig;
 import dev.segmentation.events.registry.RegistryUnavailableException;
 import dev.segmentation.events.registry.SchemaNotFoundException;
 import dev.segmentation.events.registry.SchemaRegistryClient;
 import dev.segmentation.events.registry.SchemaRegistryException;
-
-import dev.segmentation.events.BundleVersion;
 
 /**
  * Writes Connect records as Avro in Confluent's wire format (a zero byte, the writer schema's 4-byte registry id,

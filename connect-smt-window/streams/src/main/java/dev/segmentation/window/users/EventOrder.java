@@ -16,10 +16,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.codec.CompactReader;
 import dev.segmentation.window.codec.CompactWriter;
-import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.UserEvent;
 
 /**

@@ -17,11 +17,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.StoreChangelogs;
 import dev.segmentation.window.WindowSpec;
 import dev.segmentation.window.ingest.DeadLetterHeaders;
-import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.ExpiredEventException;
 import dev.segmentation.window.ingest.Ingested;
 import dev.segmentation.window.ingest.Rejected;

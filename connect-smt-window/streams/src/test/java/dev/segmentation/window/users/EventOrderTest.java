@@ -14,9 +14,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
+import dev.segmentation.events.EventType;
 import dev.segmentation.window.Segment;
 import dev.segmentation.window.codec.CompactWriter;
-import dev.segmentation.events.EventType;
 import dev.segmentation.window.ingest.UserEvent;
 
 class EventOrderTest {
