@@ -33,15 +33,13 @@ final class Leftovers {
         void remove(Removal removal) throws Exception;
     }
 
-    /** One thing to remove, once, in one or more steps. */
+    /** One thing to remove, once. */
     final class Leftover {
 
-        private final String what;
-        private final List<Removal> steps;
+        private final Listed listed;
 
-        private Leftover(String what, List<Removal> steps) {
-            this.what = what;
-            this.steps = List.copyOf(steps);
+        private Leftover(Listed listed) {
+            this.listed = listed;
         }
 
         /** Removes it now, unless the shutdown hook already has. */
@@ -49,7 +47,7 @@ final class Leftovers {
             synchronized (Leftovers.this) {
                 if (pending.remove(this)) {
                     try {
-                        removeAll(steps, remover);
+                        listed.removeWith(remover);
                     } finally {
                         writeJournal();
                     }
@@ -58,9 +56,48 @@ final class Leftovers {
         }
     }
 
+    /**
+     * What a leftover is and the steps that remove it, as the journal holds them: a line that says what, then a
+     * line per step, indented.
+     */
+    private record Listed(String what, List<Removal> steps) {
+
+        private static final String STEP = "\t";
+
+        Listed {
+            steps = List.copyOf(steps);
+        }
+
+        void removeWith(Remover remover) throws Exception {
+            for (Removal step : steps) {
+                remover.remove(step);
+            }
+        }
+
+        List<String> lines() {
+            List<String> lines = new ArrayList<>();
+            lines.add(what);
+            steps.forEach(step -> lines.add(STEP + step.line()));
+            return lines;
+        }
+
+        /** Reads back what {@link #lines()} wrote, for any number of leftovers. */
+        static List<Listed> parse(List<String> lines) {
+            List<Listed> listed = new ArrayList<>();
+            for (int start = 0; start < lines.size(); ) {
+                int end = start + 1;
+                while (end < lines.size() && lines.get(end).startsWith(STEP)) {
+                    end++;
+                }
+                listed.add(new Listed(lines.get(start), lines.subList(start + 1, end).stream()
+                        .map(line -> Removal.parse(line.substring(STEP.length()))).toList()));
+                start = end;
+            }
+            return listed;
+        }
+    }
+
     private static final Pattern JOURNAL = Pattern.compile("leftovers-(\\d+)-(\\d+)\\.txt");
-    /** A journal's steps are indented under what they remove. */
-    private static final String STEP = "\t";
 
     private final Path journal;
     private final Remover remover;
@@ -79,7 +116,7 @@ final class Leftovers {
 
     /** Lists something the run has just created, with the steps that remove it. */
     synchronized Leftover add(String what, Removal... steps) throws IOException {
-        Leftover leftover = new Leftover(what, List.of(steps));
+        Leftover leftover = new Leftover(new Listed(what, List.of(steps)));
         pending.add(leftover);
         writeJournal();
         return leftover;
@@ -96,12 +133,12 @@ final class Leftovers {
      */
     synchronized void removeAll() {
         for (int i = pending.size() - 1; i >= 0; i--) {
-            Leftover leftover = pending.remove(i);
-            System.out.printf("Stopped part-way: removing %s%n", leftover.what);
+            Listed leftover = pending.remove(i).listed;
+            System.out.printf("Stopped part-way: removing %s%n", leftover.what());
             try {
-                removeAll(leftover.steps, remover);
+                leftover.removeWith(remover);
             } catch (Exception e) {
-                System.out.printf("  could not remove %s: %s%n", leftover.what, e);
+                System.out.printf("  could not remove %s: %s%n", leftover.what(), e);
             }
         }
         try {
@@ -131,24 +168,17 @@ final class Leftovers {
             }
             System.out.printf("An earlier benchmark (process %s) was killed before it removed what it created:%n",
                     name.group(1));
-            List<String> lines = Files.readAllLines(orphan);
+            List<Listed> listed = Listed.parse(Files.readAllLines(orphan));
             boolean allRemoved = true;
-            for (int end = lines.size(); end > 0; ) {
-                int start = end - 1;
-                while (start > 0 && lines.get(start).startsWith(STEP)) {
-                    start--;
-                }
-                String what = lines.get(start);
-                List<Removal> steps = lines.subList(start + 1, end).stream()
-                        .map(line -> Removal.parse(line.substring(STEP.length()))).toList();
-                System.out.printf("  removing %s%n", what);
+            for (int i = listed.size() - 1; i >= 0; i--) {
+                Listed leftover = listed.get(i);
+                System.out.printf("  removing %s%n", leftover.what());
                 try {
-                    removeAll(steps, remover);
+                    leftover.removeWith(remover);
                 } catch (Exception e) {
                     allRemoved = false;
-                    System.out.printf("  could not remove %s: %s%n", what, e);
+                    System.out.printf("  could not remove %s: %s%n", leftover.what(), e);
                 }
-                end = start;
             }
             if (allRemoved) {
                 Files.delete(orphan);
@@ -163,12 +193,6 @@ final class Leftovers {
         return journal;
     }
 
-    private static void removeAll(List<Removal> steps, Remover remover) throws Exception {
-        for (Removal step : steps) {
-            remover.remove(step);
-        }
-    }
-
     /** Rewrites the journal from what is pending, whole or not at all; deletes it when nothing is. */
     private void writeJournal() throws IOException {
         if (pending.isEmpty()) {
@@ -176,10 +200,7 @@ final class Leftovers {
             return;
         }
         List<String> lines = new ArrayList<>();
-        for (Leftover leftover : pending) {
-            lines.add(leftover.what);
-            leftover.steps.forEach(step -> lines.add(STEP + step.line()));
-        }
+        pending.forEach(leftover -> lines.addAll(leftover.listed.lines()));
         Path next = journal.resolveSibling(journal.getFileName() + ".next");
         Files.write(next, lines);
         Files.move(next, journal, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
